@@ -19,7 +19,7 @@ G_DECLARE_FINAL_TYPE (MigratorGraph, migrator_graph, MIGRATOR, GRAPH, GObject)
  * (parents first; ties broken by file name), which the window shows newest
  * first through a GtkSortListModel or by reading it backwards. */
 
-/* Loads every versions/*.sql of @versions_dir (sorted by file name) and
+/* Loads every versions/NAME.sql of @versions_dir (sorted by file name) and
  * validates the graph. Errors are MIGRATOR_ERROR_REVISION or _GRAPH and
  * name the file and line: duplicate id (both files), missing parent or
  * dependency, cycle (the ids on it), duplicate branch label. A missing

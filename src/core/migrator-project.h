@@ -22,7 +22,7 @@ MigratorProject    *migrator_project_open          (const char       *dir,
                                                     GError          **error);
 /* Creates migrator.json, versions/ and schema.sql in @dir (created if
  * needed); fails if migrator.json already exists. */
-gboolean            migrator_project_init          (const char       *dir,
+gboolean            migrator_project_create        (const char       *dir,
                                                     GError          **error);
 
 const char         *migrator_project_get_dir       (MigratorProject  *self);
