@@ -382,7 +382,7 @@ write_revision_file (const char *dir,
                                            id, parent, id, id, id);
   g_autoptr(GError) error = NULL;
 
-  g_file_set_contents (path, text, -1, &error);
+  g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_NONE, 0644, &error);
   g_assert_no_error (error);
 }
 
