@@ -50,6 +50,13 @@ char           *migrator_database_path_from_url (const char  *url,
                                                  const char  *relative_dir,
                                                  GError     **error);
 
+/* The entry of @candidates closest to @word (Levenshtein distance), or NULL
+ * when none is within @max_distance edits: the "did you mean" hint of
+ * unknown keys and names. */
+const char     *migrator_suggest_closest (const char        *word,
+                                          const char *const *candidates,
+                                          guint              max_distance);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MigratorConfig, migrator_config_free)
 
 G_END_DECLS
