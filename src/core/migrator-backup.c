@@ -1,0 +1,1408 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "migrator-backup"
+/* renameat2 (RENAME_NOREPLACE) and sync_file_range */
+#define _GNU_SOURCE
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "migrator-backup.h"
+#include "migrator-error.h"
+
+/* Fast path buffer: large reads and writes are what makes `cp` fast. */
+#define COPY_CHUNK_BYTES    (8 * 1024 * 1024)
+/* Backup API steps of this many bytes (at least 1024 pages): few enough
+ * steps to cost nothing, enough to report progress and see a cancel. */
+#define STEP_BYTES          (32 * 1024 * 1024)
+#define MIN_STEP_PAGES      1024
+#define MAX_LABEL_BYTES     100
+#define MAX_NAME_COUNTER    9999
+/* Share of the progress bar for copying; the rest is fsync and check. */
+#define COPY_SHARE          0.9
+
+/* "-YYYYmmddTHHMMSSZ-" */
+#define STAMP_LEN           16
+
+typedef struct
+{
+  GCancellable           *cancellable;
+  MigratorBackupProgress  progress;
+  gpointer                user_data;
+} Job;
+
+/* MigratorBackupInfo */
+
+static void
+backup_info_clear (MigratorBackupInfo *info)
+{
+  g_free (info->path);
+  g_free (info->name);
+  g_clear_pointer (&info->created, g_date_time_unref);
+  g_free (info->revision);
+}
+
+MigratorBackupInfo *
+migrator_backup_info_ref (MigratorBackupInfo *info)
+{
+  g_return_val_if_fail (info != NULL, NULL);
+
+  return g_atomic_rc_box_acquire (info);
+}
+
+void
+migrator_backup_info_unref (MigratorBackupInfo *info)
+{
+  g_return_if_fail (info != NULL);
+
+  g_atomic_rc_box_release_full (info, (GDestroyNotify) backup_info_clear);
+}
+
+G_DEFINE_BOXED_TYPE (MigratorBackupInfo, migrator_backup_info,
+                     migrator_backup_info_ref, migrator_backup_info_unref)
+
+/* Small helpers */
+
+static int
+error_code_for_sqlite (int rc)
+{
+  switch (rc & 0xff)
+    {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return MIGRATOR_ERROR_LOCKED;
+    default:
+      return MIGRATOR_ERROR_DATABASE;
+    }
+}
+
+static void
+report (Job    *job,
+        double  fraction)
+{
+  if (job->progress != NULL)
+    job->progress (CLAMP (fraction, 0.0, 1.0), job->user_data);
+}
+
+static void set_errno_error (GError     **error,
+                             int          errsv,
+                             const char  *format,
+                             ...) G_GNUC_PRINTF (3, 4);
+
+/* "<message>: <strerror>" */
+static void
+set_errno_error (GError     **error,
+                 int          errsv,
+                 const char  *format,
+                 ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_FAILED,
+               "%s: %s", message, g_strerror (errsv));
+}
+
+static gboolean
+write_all (int           fd,
+           const guint8 *buf,
+           gsize         len,
+           const char   *path,
+           GError      **error)
+{
+  while (len > 0)
+    {
+      gssize n = write (fd, buf, len);
+
+      if (n < 0)
+        {
+          int errsv = errno;
+
+          if (errsv == EINTR)
+            continue;
+          set_errno_error (error, errsv, _("Could not write “%s”"), path);
+          return FALSE;
+        }
+      buf += n;
+      len -= n;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+fsync_fd (int          fd,
+          const char  *path,
+          GError     **error)
+{
+  if (fsync (fd) != 0)
+    {
+      set_errno_error (error, errno, _("Could not write “%s” to disk"), path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Makes a rename or a new entry in @dir durable. Some file systems cannot
+ * fsync a folder; that is not worth failing a backup for. */
+static void
+fsync_dir (const char *dir)
+{
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd < 0)
+    return;
+  if (fsync (fd) != 0)
+    g_debug ("fsync of folder %s: %s", dir, g_strerror (errno));
+  close (fd);
+}
+
+/* Renames without replacing an existing file. Returns 0 or an errno
+ * (EEXIST when @to exists). */
+static int
+rename_noreplace (const char *from,
+                  const char *to)
+{
+#ifdef RENAME_NOREPLACE
+  if (renameat2 (AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+    return 0;
+  if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+    return errno;
+#endif
+
+  /* link() fails with EEXIST atomically as well */
+  if (link (from, to) == 0)
+    {
+      g_unlink (from);
+      return 0;
+    }
+  if (errno == EEXIST)
+    return EEXIST;
+
+  /* No hard links on this file system (vfat, some network mounts). */
+  if (g_file_test (to, G_FILE_TEST_EXISTS))
+    return EEXIST;
+  if (g_rename (from, to) != 0)
+    return errno;
+
+  return 0;
+}
+
+static void
+unlink_database_files (const char *path)
+{
+  static const char * const suffixes[] = { "", "-journal", "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      g_unlink (file);
+    }
+}
+
+/* @context names @path: "Could not read backup “…”" */
+static gboolean
+stat_regular_file (const char   *path,
+                   struct stat  *st,
+                   const char   *context,
+                   GError      **error)
+{
+  if (g_stat (path, (GStatBuf *) st) != 0)
+    {
+      set_errno_error (error, errno, "%s", context);
+      return FALSE;
+    }
+  if (!S_ISREG (st->st_mode))
+    {
+      g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_FAILED,
+                   "%s: %s", context, _("not a regular file"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Names */
+
+static gboolean
+is_name_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '.' || c == '_' || c == '-';
+}
+
+static char *
+sanitize (const char *text,
+          const char *fallback)
+{
+  GString *out;
+
+  if (text == NULL || text[0] == '\0')
+    return g_strdup (fallback);
+
+  out = g_string_new (NULL);
+  if (g_utf8_validate (text, -1, NULL))
+    {
+      for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+        g_string_append_c (out, is_name_char (*p) ? *p : '_');
+    }
+  else
+    {
+      for (const char *p = text; *p != '\0'; p++)
+        g_string_append_c (out, is_name_char (*p) ? *p : '_');
+    }
+
+  if (out->len > MAX_LABEL_BYTES)
+    g_string_truncate (out, MAX_LABEL_BYTES);
+
+  return g_string_free (out, FALSE);
+}
+
+char *
+migrator_backup_sanitize_label (const char *label)
+{
+  return sanitize (label, "base");
+}
+
+static char *
+db_stem (const char *db_path)
+{
+  g_autofree char *base = g_path_get_basename (db_path);
+  char *dot = strrchr (base, '.');
+
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+
+  return sanitize (base, "database");
+}
+
+char *
+migrator_backup_make_name (const char *db_path,
+                           GDateTime  *when,
+                           const char *label)
+{
+  g_autofree char *stem = NULL;
+  g_autofree char *clean_label = NULL;
+  g_autofree char *stamp = NULL;
+  g_autoptr(GDateTime) utc = NULL;
+
+  g_return_val_if_fail (db_path != NULL, NULL);
+  g_return_val_if_fail (when != NULL, NULL);
+
+  stem = db_stem (db_path);
+  clean_label = migrator_backup_sanitize_label (label);
+  utc = g_date_time_to_utc (when);
+  stamp = g_date_time_format (utc, "%Y%m%dT%H%M%SZ");
+
+  return g_strdup_printf ("%s-%s-%s.db", stem, stamp, clean_label);
+}
+
+static gboolean
+all_digits (const char *p,
+            gsize       n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (!g_ascii_isdigit (p[i]))
+      return FALSE;
+
+  return TRUE;
+}
+
+static int
+parse_int (const char *p,
+           gsize       n)
+{
+  int value = 0;
+
+  for (gsize i = 0; i < n; i++)
+    value = value * 10 + (p[i] - '0');
+
+  return value;
+}
+
+/* Splits <stem>-YYYYmmddTHHMMSSZ-<label>[-N].db. The -N counter cannot be
+ * told apart from a label that itself ends in -<digits>; revision ids do
+ * not (Alembic's are hex), so it is taken as the counter. */
+static gboolean
+parse_backup_name (const char  *name,
+                   char       **stem_out,
+                   GDateTime  **created_out,
+                   char       **revision_out,
+                   guint       *counter_out)
+{
+  gsize len = strlen (name);
+  const char *stamp = NULL;
+  const char *label;
+  gsize label_len;
+  g_autofree char *revision = NULL;
+  GDateTime *created;
+  guint counter = 0;
+
+  if (len < 4 || !g_str_has_suffix (name, ".db"))
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!is_name_char (name[i]))
+      return FALSE;
+
+  /* the first "-YYYYmmddTHHMMSSZ-" after a non-empty stem */
+  for (const char *p = name + 1; p + STAMP_LEN + 2 <= name + len; p++)
+    {
+      if (p[0] == '-' && all_digits (p + 1, 8) && p[9] == 'T'
+          && all_digits (p + 10, 6) && p[16] == 'Z' && p[17] == '-')
+        {
+          stamp = p + 1;
+          break;
+        }
+    }
+  if (stamp == NULL)
+    return FALSE;
+
+  label = stamp + STAMP_LEN + 1;
+  if (label >= name + len - 3)
+    return FALSE;
+  label_len = (name + len - 3) - label;
+
+  created = g_date_time_new_utc (parse_int (stamp, 4), parse_int (stamp + 4, 2),
+                                 parse_int (stamp + 6, 2), parse_int (stamp + 9, 2),
+                                 parse_int (stamp + 11, 2), parse_int (stamp + 13, 2));
+  if (created == NULL)
+    return FALSE;
+
+  revision = g_strndup (label, label_len);
+  {
+    char *dash = strrchr (revision, '-');
+
+    if (dash != NULL && dash != revision && dash[1] >= '1' && dash[1] <= '9'
+        && strlen (dash + 1) <= 4 && all_digits (dash + 1, strlen (dash + 1)))
+      {
+        counter = (guint) atoi (dash + 1);
+        *dash = '\0';
+      }
+  }
+
+  if (stem_out != NULL)
+    *stem_out = g_strndup (name, (stamp - 1) - name);
+  if (created_out != NULL)
+    *created_out = created;
+  else
+    g_date_time_unref (created);
+  if (revision_out != NULL)
+    *revision_out = g_steal_pointer (&revision);
+  if (counter_out != NULL)
+    *counter_out = counter;
+
+  return TRUE;
+}
+
+/* Info objects; @mtime_usec and @counter are for sorting. */
+typedef struct
+{
+  MigratorBackupInfo *info;
+  gint64              mtime_usec;
+  guint               counter;
+} ListEntry;
+
+static MigratorBackupInfo *
+info_from_stat (const char        *path,
+                const char        *name,
+                const struct stat *st,
+                gint64            *mtime_usec,
+                guint             *counter,
+                char             **stem)
+{
+  MigratorBackupInfo *info = g_atomic_rc_box_new0 (MigratorBackupInfo);
+
+  info->path = g_strdup (path);
+  info->name = g_strdup (name);
+  info->size = st->st_size;
+  *mtime_usec = (gint64) st->st_mtim.tv_sec * G_USEC_PER_SEC + st->st_mtim.tv_nsec / 1000;
+  *counter = 0;
+  if (!parse_backup_name (name, stem, &info->created, &info->revision, counter))
+    info->created = g_date_time_new_from_unix_utc (st->st_mtim.tv_sec);
+
+  return info;
+}
+
+MigratorBackupInfo *
+migrator_backup_info_new (const char  *path,
+                          GError     **error)
+{
+  struct stat st;
+  g_autofree char *name = NULL;
+  gint64 mtime_usec;
+  guint counter;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  {
+    g_autofree char *context = g_strdup_printf (_("Could not read backup “%s”"), path);
+
+    if (!stat_regular_file (path, &st, context, error))
+      return NULL;
+  }
+
+  name = g_path_get_basename (path);
+  return info_from_stat (path, name, &st, &mtime_usec, &counter, NULL);
+}
+
+gboolean
+migrator_backup_info_verify (MigratorBackupInfo  *info,
+                             GError             **error)
+{
+  g_return_val_if_fail (info != NULL, FALSE);
+
+  info->verified = migrator_backup_verify (info->path, error);
+  return info->verified;
+}
+
+/* SQLite */
+
+static void
+interrupt_db (GCancellable *cancellable,
+              sqlite3      *db)
+{
+  sqlite3_interrupt (db);
+}
+
+static gboolean
+run_quick_check (sqlite3       *db,
+                 const char    *context,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_autoptr(GString) problems = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+  gulong handler = 0;
+  guint n_rows = 0;
+  gboolean ok = FALSE;
+  int rc;
+
+  /* quick_check reads the whole file: let a cancel stop it */
+  if (cancellable != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (interrupt_db), db, NULL);
+
+  rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &stmt, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *row = (const char *) sqlite3_column_text (stmt, 0);
+
+      n_rows++;
+      ok = n_rows == 1 && g_strcmp0 (row, "ok") == 0;
+      if (g_strcmp0 (row, "ok") != 0 && n_rows <= 3)
+        g_string_append_printf (problems, "%s%s", problems->len > 0 ? "; " : "",
+                                row != NULL ? row : "?");
+      rc = SQLITE_OK;
+    }
+
+  if (handler != 0)
+    g_cancellable_disconnect (cancellable, handler);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      g_set_error (error, MIGRATOR_ERROR, error_code_for_sqlite (rc),
+                   "%s: %s", context, sqlite3_errmsg (db));
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+  sqlite3_finalize (stmt);
+
+  if (!ok)
+    {
+      if (n_rows > 3)
+        g_string_append_printf (problems, _(" (and %u more)"), n_rows - 3);
+      g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_DATABASE, "%s: %s",
+                   context, problems->len > 0 ? problems->str : _("no result"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+verify_file (const char    *path,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autofree char *context = NULL;
+  sqlite3 *db = NULL;
+  struct stat st;
+  gboolean ok;
+  int rc;
+
+  context = g_strdup_printf (_("Could not read backup “%s”"), path);
+  if (!stat_regular_file (path, &st, context, error))
+    return FALSE;
+
+  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, MIGRATOR_ERROR, error_code_for_sqlite (rc),
+                   _("Could not open backup “%s”: %s"),
+                   path, db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+      sqlite3_close (db);
+      return FALSE;
+    }
+  sqlite3_busy_timeout (db, MIGRATOR_BACKUP_BUSY_TIMEOUT_MS);
+
+  g_free (context);
+  context = g_strdup_printf (_("Backup “%s” is damaged"), path);
+  ok = run_quick_check (db, context, cancellable, error);
+  sqlite3_close (db);
+
+  return ok;
+}
+
+gboolean
+migrator_backup_verify (const char  *path,
+                        GError     **error)
+{
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return verify_file (path, NULL, error);
+}
+
+static gboolean
+exec_sql (sqlite3     *db,
+          const char  *sql,
+          const char  *context,
+          GError     **error)
+{
+  int rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, MIGRATOR_ERROR, error_code_for_sqlite (rc),
+                   "%s: %s", context, sqlite3_errmsg (db));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static char *
+query_text (sqlite3    *db,
+            const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *result = NULL;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    result = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+
+  return result;
+}
+
+static sqlite3 *
+open_database (const char  *path,
+               int          flags,
+               GError     **error)
+{
+  sqlite3 *db = NULL;
+  int rc = sqlite3_open_v2 (path, &db, flags, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, MIGRATOR_ERROR, error_code_for_sqlite (rc),
+                   _("Could not open database “%s”: %s"),
+                   path, db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+      sqlite3_close (db);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (db, 1);
+  sqlite3_busy_timeout (db, MIGRATOR_BACKUP_BUSY_TIMEOUT_MS);
+
+  return db;
+}
+
+/* A read transaction: a SHARED lock (rollback journal) stops writers, a WAL
+ * snapshot keeps what we copy consistent across backup steps. */
+static gboolean
+begin_read (sqlite3     *db,
+            const char  *path,
+            GError     **error)
+{
+  g_autofree char *context = g_strdup_printf (_("Could not read database “%s”"), path);
+
+  return exec_sql (db, "BEGIN; SELECT count(*) FROM sqlite_schema;", context, error);
+}
+
+/* Copying */
+
+/* Rollback journal fast path: while our SHARED lock stops writers, the file
+ * is the database. It is read through SQLite's own file handle: opening and
+ * closing a second descriptor would drop every POSIX lock this process holds
+ * on the file, including other connections'. */
+static gboolean
+copy_file_bytes (sqlite3     *src,
+                 const char  *db_path,
+                 int          out_fd,
+                 const char  *dest_path,
+                 Job         *job,
+                 GError     **error)
+{
+  g_autofree guint8 *buf = NULL;
+  sqlite3_file *file = NULL;
+  sqlite3_int64 size = 0;
+  sqlite3_int64 offset;
+  int rc;
+
+  rc = sqlite3_file_control (src, "main", SQLITE_FCNTL_FILE_POINTER, &file);
+  if (rc == SQLITE_OK && (file == NULL || file->pMethods == NULL))
+    rc = SQLITE_MISUSE;
+  if (rc == SQLITE_OK)
+    rc = file->pMethods->xFileSize (file, &size);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_DATABASE,
+                   _("Could not read database “%s”: %s"), db_path, sqlite3_errstr (rc));
+      return FALSE;
+    }
+
+  buf = g_malloc (COPY_CHUNK_BYTES);
+  for (offset = 0; offset < size;)
+    {
+      int n = (int) MIN ((sqlite3_int64) COPY_CHUNK_BYTES, size - offset);
+
+      if (g_cancellable_set_error_if_cancelled (job->cancellable, error))
+        return FALSE;
+
+      rc = file->pMethods->xRead (file, buf, n, offset);
+      if (rc != SQLITE_OK)
+        {
+          g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_DATABASE,
+                       _("Could not read database “%s”: %s"), db_path,
+                       rc == SQLITE_IOERR_SHORT_READ ? _("the file shrank while being copied")
+                                                     : sqlite3_errstr (rc));
+          return FALSE;
+        }
+      if (!write_all (out_fd, buf, n, dest_path, error))
+        return FALSE;
+#ifdef SYNC_FILE_RANGE_WRITE
+      /* start writeback now, so the final fsync has little left to do */
+      sync_file_range (out_fd, offset, n, SYNC_FILE_RANGE_WRITE);
+#endif
+      offset += n;
+      report (job, COPY_SHARE * offset / size);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+step_backup (sqlite3_backup  *backup,
+             int              step_pages,
+             const char      *context,
+             Job             *job,
+             GError         **error)
+{
+  int rc;
+
+  do
+    {
+      if (g_cancellable_set_error_if_cancelled (job->cancellable, error))
+        return FALSE;
+
+      rc = sqlite3_backup_step (backup, step_pages);
+      if (rc == SQLITE_OK || rc == SQLITE_DONE)
+        {
+          int total = sqlite3_backup_pagecount (backup);
+
+          if (total > 0)
+            report (job, COPY_SHARE * (total - sqlite3_backup_remaining (backup)) / total);
+        }
+    }
+  while (rc == SQLITE_OK);
+
+  if (rc != SQLITE_DONE)
+    {
+      g_set_error (error, MIGRATOR_ERROR, error_code_for_sqlite (rc),
+                   "%s: %s", context, sqlite3_errstr (rc));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static int
+step_pages_for (sqlite3 *db)
+{
+  g_autofree char *page_size = query_text (db, "PRAGMA page_size");
+  int size = page_size != NULL ? atoi (page_size) : 0;
+
+  if (size <= 0)
+    return MIN_STEP_PAGES;
+
+  return MAX (MIN_STEP_PAGES, STEP_BYTES / size);
+}
+
+/* WAL: the online backup API reads our snapshot through SQLite. */
+static gboolean
+copy_with_backup_api (sqlite3     *src,
+                      const char  *db_path,
+                      const char  *dest_path,
+                      Job         *job,
+                      GError     **error)
+{
+  g_autofree char *write_context = g_strdup_printf (_("Could not write “%s”"), dest_path);
+  g_autofree char *context = g_strdup_printf (_("Could not back up “%s”"), db_path);
+  sqlite3 *dest;
+  sqlite3_backup *backup;
+  gboolean ok;
+  int rc;
+
+  dest = open_database (dest_path, SQLITE_OPEN_READWRITE, error);
+  if (dest == NULL)
+    return FALSE;
+
+  /* the file is ours and deleted on failure: no journal, we fsync later */
+  if (!exec_sql (dest, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;",
+                 write_context, error))
+    {
+      sqlite3_close (dest);
+      return FALSE;
+    }
+
+  backup = sqlite3_backup_init (dest, "main", src, "main");
+  if (backup == NULL)
+    {
+      g_set_error (error, MIGRATOR_ERROR, error_code_for_sqlite (sqlite3_errcode (dest)),
+                   _("Could not back up “%s”: %s"), db_path, sqlite3_errmsg (dest));
+      sqlite3_close (dest);
+      return FALSE;
+    }
+
+  ok = step_backup (backup, step_pages_for (src), context, job, error);
+  rc = sqlite3_backup_finish (backup);
+  if (ok && rc != SQLITE_OK)
+    {
+      g_set_error (error, MIGRATOR_ERROR, error_code_for_sqlite (rc),
+                   _("Could not back up “%s”: %s"), db_path, sqlite3_errmsg (dest));
+      ok = FALSE;
+    }
+  sqlite3_close (dest);
+
+  return ok;
+}
+
+/* A copy of a WAL database keeps header bytes 18-19 = 2 (WAL); set them to
+ * 1 (rollback journal) so the backup is one self-contained file. */
+static gboolean
+make_rollback_header (int          fd,
+                      const char  *path,
+                      GError     **error)
+{
+  guint8 version[2];
+  static const guint8 legacy[2] = { 1, 1 };
+
+  if (pread (fd, version, 2, 18) != 2 || version[0] != 2 || version[1] != 2)
+    return TRUE;
+
+  if (pwrite (fd, legacy, 2, 18) != 2)
+    {
+      set_errno_error (error, errno, _("Could not write “%s”"), path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Writes a verified copy of @db_path to @partial (created here, from a
+ * mkstemp template). On failure nothing is left behind. */
+static gboolean
+backup_to_partial (const char  *db_path,
+                   char        *partial,
+                   Job         *job,
+                   GError     **error)
+{
+  g_autofree char *context = g_strdup_printf (_("Could not back up database “%s”"), db_path);
+  g_autofree char *journal_mode = NULL;
+  struct stat st;
+  sqlite3 *src = NULL;
+  gboolean ok = FALSE;
+  int fd;
+
+  if (g_cancellable_set_error_if_cancelled (job->cancellable, error))
+    return FALSE;
+  if (!stat_regular_file (db_path, &st, context, error))
+    return FALSE;
+
+  fd = g_mkstemp_full (partial, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      set_errno_error (error, errno, _("Could not create “%s”"), partial);
+      return FALSE;
+    }
+
+  src = open_database (db_path, SQLITE_OPEN_READWRITE, error);
+  if (src == NULL || !begin_read (src, db_path, error))
+    goto out;
+
+  report (job, 0.0);
+  journal_mode = query_text (src, "PRAGMA journal_mode");
+  g_debug ("backing up %s (journal mode %s) to %s", db_path, journal_mode, partial);
+
+  if (g_strcmp0 (journal_mode, "wal") != 0)
+    {
+      if (!copy_file_bytes (src, db_path, fd, partial, job, error))
+        goto out;
+    }
+  else
+    {
+      /* SQLite opens the file itself; closing our descriptor later would
+       * drop its locks, so close it now and reopen after. */
+      close (fd);
+      fd = -1;
+      if (!copy_with_backup_api (src, db_path, partial, job, error))
+        goto out;
+    }
+
+  /* the copy is complete: let writers go on while we sync and check */
+  sqlite3_exec (src, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (src);
+  src = NULL;
+
+  if (fd < 0)
+    fd = open (partial, O_RDWR | O_CLOEXEC);
+  if (fd < 0)
+    {
+      set_errno_error (error, errno, _("Could not open “%s”"), partial);
+      goto out;
+    }
+  if (!make_rollback_header (fd, partial, error))
+    goto out;
+  if (fchmod (fd, st.st_mode & 07777) != 0)
+    {
+      set_errno_error (error, errno, _("Could not set the permissions of “%s”"), partial);
+      goto out;
+    }
+  if (!fsync_fd (fd, partial, error))
+    goto out;
+  close (fd);
+  fd = -1;
+
+  if (!verify_file (partial, job->cancellable, error))
+    goto out;
+
+  ok = TRUE;
+
+out:
+  if (src != NULL)
+    {
+      sqlite3_exec (src, "ROLLBACK", NULL, NULL, NULL);
+      sqlite3_close (src);
+    }
+  if (fd >= 0)
+    close (fd);
+  if (!ok)
+    unlink_database_files (partial);
+
+  return ok;
+}
+
+static gboolean
+ensure_backup_dir (const char  *backup_dir,
+                   GError     **error)
+{
+  g_autofree char *parent = NULL;
+
+  if (g_file_test (backup_dir, G_FILE_TEST_IS_DIR))
+    return TRUE;
+
+  if (g_mkdir_with_parents (backup_dir, 0700) != 0)
+    {
+      set_errno_error (error, errno, _("Could not create backup folder “%s”"), backup_dir);
+      return FALSE;
+    }
+
+  parent = g_path_get_dirname (backup_dir);
+  fsync_dir (parent);
+
+  return TRUE;
+}
+
+char *
+migrator_backup_create (const char              *db_path,
+                        const char              *backup_dir,
+                        const char              *label,
+                        GCancellable            *cancellable,
+                        MigratorBackupProgress   progress,
+                        gpointer                 user_data,
+                        GError                 **error)
+{
+  Job job = { cancellable, progress, user_data };
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *name_stem = NULL;
+  g_autofree char *partial = NULL;
+  g_autofree char *partial_name = NULL;
+
+  g_return_val_if_fail (db_path != NULL, NULL);
+  g_return_val_if_fail (backup_dir != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  if (!ensure_backup_dir (backup_dir, error))
+    return NULL;
+
+  now = g_date_time_new_now_utc ();
+  name = migrator_backup_make_name (db_path, now, label);
+  partial_name = g_strconcat (name, ".XXXXXX.partial", NULL);
+  partial = g_build_filename (backup_dir, partial_name, NULL);
+
+  if (!backup_to_partial (db_path, partial, &job, error))
+    return NULL;
+
+  /* two backups in one second: -1, -2 … */
+  name_stem = g_strndup (name, strlen (name) - strlen (".db"));
+  for (guint i = 0; i <= MAX_NAME_COUNTER; i++)
+    {
+      g_autofree char *final_name = i == 0 ? g_strdup (name)
+                                           : g_strdup_printf ("%s-%u.db", name_stem, i);
+      g_autofree char *final = g_build_filename (backup_dir, final_name, NULL);
+      int errsv = rename_noreplace (partial, final);
+
+      if (errsv == 0)
+        {
+          fsync_dir (backup_dir);
+          report (&job, 1.0);
+          return g_steal_pointer (&final);
+        }
+      if (errsv != EEXIST)
+        {
+          set_errno_error (error, errsv, _("Could not create backup “%s”"), final);
+          g_unlink (partial);
+          return NULL;
+        }
+    }
+
+  g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_FAILED,
+               _("Could not create backup “%s”: too many backups with this name"), name);
+  g_unlink (partial);
+
+  return NULL;
+}
+
+static gboolean
+same_file (const char *a,
+           const char *b)
+{
+  struct stat sa, sb;
+
+  return g_stat (a, (GStatBuf *) &sa) == 0 && g_stat (b, (GStatBuf *) &sb) == 0
+         && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* @dest_path is the database itself or one of its side files. */
+static gboolean
+is_database_file (const char *db_path,
+                  const char *dest_path)
+{
+  static const char * const suffixes[] = { "", "-journal", "-wal", "-shm" };
+  g_autofree char *dest_dir = g_path_get_dirname (dest_path);
+  g_autofree char *dest_base = g_path_get_basename (dest_path);
+  g_autofree char *db_dir = g_path_get_dirname (db_path);
+  g_autofree char *db_base = g_path_get_basename (db_path);
+
+  if (same_file (db_path, dest_path))
+    return TRUE;
+  if (!same_file (db_dir, dest_dir))
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *side = g_strconcat (db_base, suffixes[i], NULL);
+
+      if (strcmp (side, dest_base) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+gboolean
+migrator_backup_create_to (const char              *db_path,
+                           const char              *dest_path,
+                           GCancellable            *cancellable,
+                           MigratorBackupProgress   progress,
+                           gpointer                 user_data,
+                           GError                 **error)
+{
+  Job job = { cancellable, progress, user_data };
+  g_autofree char *partial = NULL;
+  g_autofree char *dest_dir = NULL;
+
+  g_return_val_if_fail (db_path != NULL, FALSE);
+  g_return_val_if_fail (dest_path != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (is_database_file (db_path, dest_path))
+    {
+      g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_FAILED,
+                   _("Will not back up “%s” onto itself (“%s”)"), db_path, dest_path);
+      return FALSE;
+    }
+
+  partial = g_strconcat (dest_path, ".XXXXXX.partial", NULL);
+  if (!backup_to_partial (db_path, partial, &job, error))
+    return FALSE;
+
+  if (g_rename (partial, dest_path) != 0)
+    {
+      set_errno_error (error, errno, _("Could not create backup “%s”"), dest_path);
+      g_unlink (partial);
+      return FALSE;
+    }
+
+  dest_dir = g_path_get_dirname (dest_path);
+  fsync_dir (dest_dir);
+  report (&job, 1.0);
+
+  return TRUE;
+}
+
+/* Listing */
+
+static int
+compare_entries (gconstpointer a,
+                 gconstpointer b)
+{
+  const ListEntry *ea = a;
+  const ListEntry *eb = b;
+  int cmp;
+
+  /* newest first */
+  cmp = g_date_time_compare (eb->info->created, ea->info->created);
+  if (cmp == 0)
+    cmp = (eb->mtime_usec > ea->mtime_usec) - (eb->mtime_usec < ea->mtime_usec);
+  if (cmp == 0)
+    cmp = (eb->counter > ea->counter) - (eb->counter < ea->counter);
+  if (cmp == 0)
+    cmp = -strcmp (ea->info->name, eb->info->name);
+
+  return cmp;
+}
+
+GPtrArray *
+migrator_backup_list (const char  *backup_dir,
+                      const char  *db_path,
+                      GError     **error)
+{
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GArray) entries = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *stem = NULL;
+  GPtrArray *result;
+  const char *name;
+
+  g_return_val_if_fail (backup_dir != NULL, NULL);
+  g_return_val_if_fail (db_path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  result = g_ptr_array_new_with_free_func ((GDestroyNotify) migrator_backup_info_unref);
+
+  dir = g_dir_open (backup_dir, 0, &local_error);
+  if (dir == NULL)
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return result;
+      g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_FAILED,
+                   _("Could not read backup folder “%s”: %s"), backup_dir,
+                   local_error->message);
+      g_ptr_array_unref (result);
+      return NULL;
+    }
+
+  stem = db_stem (db_path);
+  entries = g_array_new (FALSE, FALSE, sizeof (ListEntry));
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *name_stem = NULL;
+      struct stat st;
+      ListEntry entry;
+
+      if (!parse_backup_name (name, &name_stem, NULL, NULL, NULL)
+          || strcmp (name_stem, stem) != 0)
+        continue;
+
+      path = g_build_filename (backup_dir, name, NULL);
+      if (g_stat (path, (GStatBuf *) &st) != 0 || !S_ISREG (st.st_mode))
+        continue;
+
+      entry.info = info_from_stat (path, name, &st, &entry.mtime_usec, &entry.counter, NULL);
+      g_array_append_val (entries, entry);
+    }
+
+  g_array_sort (entries, compare_entries);
+  for (guint i = 0; i < entries->len; i++)
+    g_ptr_array_add (result, g_array_index (entries, ListEntry, i).info);
+
+  return result;
+}
+
+GPtrArray *
+migrator_backup_apply_retention (const char  *backup_dir,
+                                 const char  *db_path,
+                                 guint        keep,
+                                 GError     **error)
+{
+  g_autoptr(GPtrArray) backups = NULL;
+  g_autoptr(GPtrArray) deleted = NULL;
+
+  g_return_val_if_fail (backup_dir != NULL, NULL);
+  g_return_val_if_fail (db_path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  backups = migrator_backup_list (backup_dir, db_path, error);
+  if (backups == NULL)
+    return NULL;
+
+  deleted = g_ptr_array_new_with_free_func (g_free);
+  if (keep == 0)
+    return g_steal_pointer (&deleted);
+
+  for (guint i = keep; i < backups->len; i++)
+    {
+      MigratorBackupInfo *info = g_ptr_array_index (backups, i);
+
+      if (!migrator_backup_delete (info->path, error))
+        return NULL;
+      g_ptr_array_add (deleted, g_strdup (info->path));
+    }
+
+  return g_steal_pointer (&deleted);
+}
+
+gboolean
+migrator_backup_delete (const char  *path,
+                        GError     **error)
+{
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_unlink (path) != 0)
+    {
+      set_errno_error (error, errno, _("Could not delete backup “%s”"), path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Restoring */
+
+static gboolean
+restore_pages (sqlite3     *src,
+               sqlite3     *dest,
+               const char  *backup_path,
+               const char  *db_path,
+               Job         *job,
+               GError     **error)
+{
+  g_autofree char *context = g_strdup_printf (_("Could not restore “%s” into “%s”"),
+                                              backup_path, db_path);
+  sqlite3_backup *backup;
+  gboolean ok;
+  int rc;
+
+  backup = sqlite3_backup_init (dest, "main", src, "main");
+  if (backup == NULL)
+    {
+      g_set_error (error, MIGRATOR_ERROR, error_code_for_sqlite (sqlite3_errcode (dest)),
+                   _("Could not restore “%s” into “%s”: %s"),
+                   backup_path, db_path, sqlite3_errmsg (dest));
+      return FALSE;
+    }
+
+  /* every step writes into one transaction on @dest: finishing early
+   * rolls it back and leaves the database as it was */
+  ok = step_backup (backup, step_pages_for (src), context, job, error);
+  rc = sqlite3_backup_finish (backup);
+  if (ok && rc != SQLITE_OK)
+    {
+      g_set_error (error, MIGRATOR_ERROR, error_code_for_sqlite (rc),
+                   _("Could not restore “%s” into “%s”: %s"),
+                   backup_path, db_path, sqlite3_errmsg (dest));
+      ok = FALSE;
+    }
+
+  return ok;
+}
+
+static gboolean
+restore_into (sqlite3     *src,
+              sqlite3     *dest,
+              const char  *backup_path,
+              const char  *db_path,
+              Job         *job,
+              GError     **error)
+{
+  g_autofree char *mode = query_text (dest, "PRAGMA journal_mode");
+  g_autofree char *src_page_size = query_text (src, "PRAGMA page_size");
+  g_autofree char *dest_page_size = query_text (dest, "PRAGMA page_size");
+  g_autofree char *context = NULL;
+  gboolean ok;
+
+  /* The backup API cannot change the page size of a WAL database: leave
+   * WAL for the copy (needs no other connection), then go back. */
+  if (g_strcmp0 (mode, "wal") != 0 || g_strcmp0 (src_page_size, dest_page_size) == 0)
+    return restore_pages (src, dest, backup_path, db_path, job, error);
+
+  g_debug ("%s: page size %s → %s, leaving WAL for the restore",
+           db_path, dest_page_size, src_page_size);
+  context = g_strdup_printf (_("Could not restore into “%s”"), db_path);
+  if (!exec_sql (dest, "PRAGMA journal_mode=DELETE", context, error))
+    return FALSE;
+
+  ok = restore_pages (src, dest, backup_path, db_path, job, error);
+
+  if (!exec_sql (dest, "PRAGMA journal_mode=WAL", context, ok ? error : NULL))
+    ok = FALSE;
+
+  return ok;
+}
+
+gboolean
+migrator_backup_restore (const char              *backup_path,
+                         const char              *db_path,
+                         GCancellable            *cancellable,
+                         MigratorBackupProgress   progress,
+                         gpointer                 user_data,
+                         GError                 **error)
+{
+  Job job = { cancellable, progress, user_data };
+  g_autofree char *check_context = NULL;
+  sqlite3 *src = NULL;
+  sqlite3 *dest = NULL;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (backup_path != NULL, FALSE);
+  g_return_val_if_fail (db_path != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if (same_file (backup_path, db_path))
+    {
+      g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_FAILED,
+                   _("Will not restore “%s” onto itself"), db_path);
+      return FALSE;
+    }
+
+  /* never touch the database with a damaged backup */
+  if (!verify_file (backup_path, cancellable, error))
+    return FALSE;
+
+  report (&job, 0.0);
+  src = open_database (backup_path, SQLITE_OPEN_READONLY, error);
+  if (src == NULL || !begin_read (src, backup_path, error))
+    goto out;
+  dest = open_database (db_path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error);
+  if (dest == NULL)
+    goto out;
+
+  if (!restore_into (src, dest, backup_path, db_path, &job, error))
+    goto out;
+
+  check_context = g_strdup_printf (_("Database “%s” failed its check after the restore"),
+                                   db_path);
+  if (!run_quick_check (dest, check_context, NULL, error))
+    goto out;
+
+  report (&job, 1.0);
+  ok = TRUE;
+
+out:
+  if (src != NULL)
+    {
+      sqlite3_exec (src, "ROLLBACK", NULL, NULL, NULL);
+      sqlite3_close (src);
+    }
+  if (dest != NULL)
+    sqlite3_close (dest);
+
+  return ok;
+}
+
+char *
+migrator_backup_resolve (const char  *backup_dir,
+                         const char  *db_path,
+                         const char  *name_or_latest,
+                         GError     **error)
+{
+  g_autofree char *in_dir = NULL;
+  g_autofree char *with_ext = NULL;
+
+  g_return_val_if_fail (backup_dir != NULL, NULL);
+  g_return_val_if_fail (db_path != NULL, NULL);
+  g_return_val_if_fail (name_or_latest != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (strcmp (name_or_latest, "latest") == 0)
+    {
+      g_autoptr(GPtrArray) backups = migrator_backup_list (backup_dir, db_path, error);
+      MigratorBackupInfo *newest;
+
+      if (backups == NULL)
+        return NULL;
+      if (backups->len == 0)
+        {
+          g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_FAILED,
+                       _("No backups of “%s” in “%s”"), db_path, backup_dir);
+          return NULL;
+        }
+      newest = g_ptr_array_index (backups, 0);
+      return g_strdup (newest->path);
+    }
+
+  if (name_or_latest[0] != '\0' && strchr (name_or_latest, G_DIR_SEPARATOR) == NULL)
+    {
+      in_dir = g_build_filename (backup_dir, name_or_latest, NULL);
+      if (g_file_test (in_dir, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&in_dir);
+
+      with_ext = g_strconcat (in_dir, ".db", NULL);
+      if (!g_str_has_suffix (name_or_latest, ".db")
+          && g_file_test (with_ext, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&with_ext);
+    }
+
+  /* a path, relative to the working folder */
+  if (name_or_latest[0] != '\0' && g_file_test (name_or_latest, G_FILE_TEST_IS_REGULAR))
+    return g_strdup (name_or_latest);
+
+  g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_FAILED,
+               _("No backup named “%s” in “%s”"), name_or_latest, backup_dir);
+
+  return NULL;
+}
