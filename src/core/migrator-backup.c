@@ -1277,7 +1277,7 @@ restore_into (sqlite3     *src,
   if (g_strcmp0 (mode, "wal") != 0 || g_strcmp0 (src_page_size, dest_page_size) == 0)
     return restore_pages (src, dest, backup_path, db_path, job, error);
 
-  g_debug ("%s: page size %s → %s, leaving WAL for the restore",
+  g_debug ("%s: page size %s to %s, leaving WAL for the restore",
            db_path, dest_page_size, src_page_size);
   context = g_strdup_printf (_("Could not restore into “%s”"), db_path);
   if (!exec_sql (dest, "PRAGMA journal_mode=DELETE", context, error))
