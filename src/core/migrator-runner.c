@@ -46,7 +46,7 @@ migrator_run_result_free (MigratorRunResult *self)
 }
 
 MigratorRunResult *
-migrator_migrator_run_result_new (MigratorDirection  direction,
+migrator_run_result_new (MigratorDirection  direction,
                          const char *const *from)
 {
   MigratorRunResult *self = g_new0 (MigratorRunResult, 1);
