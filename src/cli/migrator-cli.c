@@ -41,6 +41,7 @@ typedef struct
   gboolean version;
   gboolean json;
   gboolean quiet;
+  gboolean cli_only;       /* an option the window does not know */
 } GlobalArgs;
 
 static const MigratorCliCommand *
@@ -135,7 +136,9 @@ parse_globals (int           argc,
           if (error && *error)
             return FALSE;
         }
-      else if (cli != NULL)
+      else if (cli == NULL)
+        continue;
+      else
         {
           g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_USAGE,
                        _("Unknown option “%s” (see “migrator --help”)"), arg);
@@ -143,6 +146,7 @@ parse_globals (int           argc,
         }
     }
 
+  out->cli_only = out->json || out->quiet || project != NULL || database != NULL;
   if (cli != NULL)
     {
       cli->json |= out->json;
@@ -157,14 +161,17 @@ gboolean
 migrator_cli_handles (int    argc,
                       char **argv)
 {
+  g_autoptr(GError) error = NULL;
   GlobalArgs args;
   const char *word;
 
-  parse_globals (argc, argv, NULL, &args, NULL);
+  /* A missing option value is a usage error of ours. */
+  if (!parse_globals (argc, argv, NULL, &args, &error))
+    return TRUE;
   if (args.help || args.version)
     return TRUE;
   if (args.command_index == 0)
-    return FALSE;
+    return args.cli_only;
 
   word = argv[args.command_index];
   if (find_command (word) != NULL)
@@ -281,7 +288,7 @@ migrator_cli_run (int    argc,
     status = print_version ();
   else if (args.command_index == 0)
     g_set_error (&error, MIGRATOR_ERROR, MIGRATOR_ERROR_USAGE,
-                 _("No command given (see “migrator --help”)"));
+                 _("No command given (see “migrator --help”; “migrator FOLDER” opens the window)"));
   else
     status = run_command (&cli, argc - args.command_index, argv + args.command_index, &error);
 
