@@ -65,9 +65,16 @@ int migrator_cli_cmd_current   (MigratorCli *cli, int argc, char **argv, GError 
 int migrator_cli_cmd_revision  (MigratorCli *cli, int argc, char **argv, GError **error);
 /* migrator-cli-history.c */
 int migrator_cli_cmd_history   (MigratorCli *cli, int argc, char **argv, GError **error);
-/* migrator-cli-engine.c (to come) */
+/* migrator-cli-engine.c */
 int migrator_cli_cmd_upgrade   (MigratorCli *cli, int argc, char **argv, GError **error);
 int migrator_cli_cmd_downgrade (MigratorCli *cli, int argc, char **argv, GError **error);
+int migrator_cli_cmd_stamp     (MigratorCli *cli, int argc, char **argv, GError **error);
+int migrator_cli_cmd_merge     (MigratorCli *cli, int argc, char **argv, GError **error);
+int migrator_cli_cmd_status    (MigratorCli *cli, int argc, char **argv, GError **error);
+int migrator_cli_cmd_backup    (MigratorCli *cli, int argc, char **argv, GError **error);
+int migrator_cli_cmd_backups   (MigratorCli *cli, int argc, char **argv, GError **error);
+int migrator_cli_cmd_restore   (MigratorCli *cli, int argc, char **argv, GError **error);
+int migrator_cli_cmd_reset     (MigratorCli *cli, int argc, char **argv, GError **error);
 
 /* migrator-cli-util.c: options and arguments */
 

@@ -21,6 +21,7 @@ typedef struct
   GString                  *sql_out;   /* non-NULL when generating SQL */
   const MigratorRunOptions *options;
   char                     *backup;
+  gint64                    rows_written;  /* by revision statements */
 } RunContext;
 
 const char *
@@ -407,20 +408,24 @@ run_step_statements (RunContext        *ctx,
                      GError           **error)
 {
   GPtrArray *statements = step_statements (step);
+  sqlite3 *db = ctx->db ? migrator_database_get_handle (ctx->db) : NULL;
+  gint64 before = db ? sqlite3_total_changes64 (db) : 0;
+  gboolean ok = TRUE;
 
-  for (guint i = 0; statements != NULL && i < statements->len; i++)
-    if (!migrator_runner_execute_statement (ctx, step->revision, statements->pdata[i], error))
-      return FALSE;
+  for (guint i = 0; ok && statements != NULL && i < statements->len; i++)
+    ok = migrator_runner_execute_statement (ctx, step->revision, statements->pdata[i], error);
 
-  return TRUE;
+  if (db != NULL)
+    ctx->rows_written += sqlite3_total_changes64 (db) - before;
+  return ok;
 }
 
 static char *
 describe_step (MigratorPlanStep  *step,
                const char *const *before)
 {
-  g_autofree char *from = g_strjoinv (", ", (char **) before);
-  g_autofree char *to = g_strjoinv (", ", step->heads_after);
+  g_autofree char *from = before[0] ? g_strjoinv (", ", (char **) before) : g_strdup ("base");
+  g_autofree char *to = step->heads_after[0] ? g_strjoinv (", ", step->heads_after) : g_strdup ("base");
 
   return g_strdup_printf (_("Running %s %s -> %s, %s"),
                           migrator_direction_to_string (step->direction),
@@ -700,10 +705,9 @@ finish_transaction (RunContext         *ctx,
     {
       g_autoptr(GHashTable) after = schema_snapshot (ctx->db);
       g_autoptr(GError) fk_error = NULL;
-      sqlite3_int64 rows = sqlite3_total_changes64 (migrator_database_get_handle (ctx->db));
 
       describe_schema_changes (schema_before, after, result->changes);
-      g_ptr_array_add (result->changes, g_strdup_printf (_("%lld rows written"), (long long) rows));
+      g_ptr_array_add (result->changes, g_strdup_printf (_("%" G_GINT64_FORMAT " rows written"), ctx->rows_written));
       if (!run_foreign_key_check (ctx, &fk_error))
         g_ptr_array_add (result->changes, g_strdup (fk_error->message));
       migrator_database_rollback (ctx->db);
