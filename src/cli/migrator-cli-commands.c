@@ -16,7 +16,7 @@ init_target_dir (MigratorCli *cli,
                  const char  *arg)
 {
   g_autofree char *cwd = g_get_current_dir ();
-  const char *dir = arg;
+  const char      *dir = arg;
 
   if (dir == NULL)
     dir = cli->project_dir;
@@ -28,10 +28,10 @@ init_target_dir (MigratorCli *cli,
 }
 
 int
-migrator_cli_cmd_init (MigratorCli  *cli,
-                       int           argc,
-                       char        **argv,
-                       GError      **error)
+migrator_cli_cmd_init (MigratorCli *cli,
+                       int          argc,
+                       char       **argv,
+                       GError     **error)
 {
   g_autofree char *dir = NULL;
   g_autofree char *config_path = NULL;
@@ -62,15 +62,15 @@ migrator_cli_cmd_init (MigratorCli  *cli,
 }
 
 int
-migrator_cli_cmd_heads (MigratorCli  *cli,
-                        int           argc,
-                        char        **argv,
-                        GError      **error)
+migrator_cli_cmd_heads (MigratorCli *cli,
+                        int          argc,
+                        char       **argv,
+                        GError     **error)
 {
-  gboolean verbose = FALSE;
+  gboolean           verbose = FALSE;
   const GOptionEntry entries[] = {
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Show every field of each head"), NULL },
-    { NULL }
+      { NULL }
   };
   g_autoptr(GPtrArray) heads = NULL;
   MigratorGraph *graph;
@@ -96,9 +96,9 @@ migrator_cli_cmd_heads (MigratorCli  *cli,
   for (guint i = 0; i < heads->len; i++)
     {
       MigratorRevision *head = g_ptr_array_index (heads, i);
-      g_autofree char *text = verbose
-        ? migrator_cli_format_entry (graph, head, NULL, FALSE)
-        : migrator_cli_format_line (graph, head, MIGRATOR_CLI_FORMAT_LABELS | MIGRATOR_CLI_FORMAT_HEAD, NULL);
+      g_autofree char  *text = verbose
+                                 ? migrator_cli_format_entry (graph, head, NULL, FALSE)
+                                 : migrator_cli_format_line (graph, head, MIGRATOR_CLI_FORMAT_LABELS | MIGRATOR_CLI_FORMAT_HEAD, NULL);
 
       g_print ("%s\n", text);
     }
@@ -113,7 +113,7 @@ print_branch_point (MigratorGraph    *graph,
   MigratorCliFormatFlags flags = MIGRATOR_CLI_FORMAT_LABELS | MIGRATOR_CLI_FORMAT_HEAD | MIGRATOR_CLI_FORMAT_TREE;
   g_autoptr(GPtrArray) children = migrator_graph_get_children (graph, revision);
   g_autofree char *line = NULL;
-  int indent = strlen (migrator_revision_get_id (revision));
+  int              indent = strlen (migrator_revision_get_id (revision));
 
   if (verbose)
     flags |= MIGRATOR_CLI_FORMAT_MESSAGE;
@@ -142,15 +142,15 @@ add_branch_point_json (JsonBuilder      *builder,
 }
 
 int
-migrator_cli_cmd_branches (MigratorCli  *cli,
-                           int           argc,
-                           char        **argv,
-                           GError      **error)
+migrator_cli_cmd_branches (MigratorCli *cli,
+                           int          argc,
+                           char       **argv,
+                           GError     **error)
 {
-  gboolean verbose = FALSE;
+  gboolean           verbose = FALSE;
   const GOptionEntry entries[] = {
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Show the messages too"), NULL },
-    { NULL }
+      { NULL }
   };
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GPtrArray) ordered = NULL;
@@ -247,10 +247,10 @@ print_show (MigratorGraph    *graph,
 
 /* "heads" and "current" name several revisions; anything else one. */
 static GPtrArray *
-resolve_show_target (MigratorCli    *cli,
-                     MigratorGraph  *graph,
-                     const char     *target,
-                     GError        **error)
+resolve_show_target (MigratorCli   *cli,
+                     MigratorGraph *graph,
+                     const char    *target,
+                     GError       **error)
 {
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_object_unref);
   g_auto(GStrv) current = NULL;
@@ -276,14 +276,14 @@ resolve_show_target (MigratorCli    *cli,
 }
 
 int
-migrator_cli_cmd_show (MigratorCli  *cli,
-                       int           argc,
-                       char        **argv,
-                       GError      **error)
+migrator_cli_cmd_show (MigratorCli *cli,
+                       int          argc,
+                       char       **argv,
+                       GError     **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GPtrArray) revisions = NULL;
-  gboolean several;
+  gboolean       several;
   MigratorGraph *graph;
 
   if (!migrator_cli_parse_options (cli, NULL, &argc, &argv, error))
@@ -326,7 +326,7 @@ print_current_row (MigratorCli   *cli,
                    gboolean       verbose)
 {
   MigratorRevision *revision = migrator_graph_lookup (graph, id);
-  g_autofree char *text = NULL;
+  g_autofree char  *text = NULL;
 
   if (revision == NULL)
     {
@@ -335,21 +335,21 @@ print_current_row (MigratorCli   *cli,
       return;
     }
   text = verbose
-    ? migrator_cli_format_entry (graph, revision, NULL, FALSE)
-    : migrator_cli_format_line (graph, revision, MIGRATOR_CLI_FORMAT_LABELS | MIGRATOR_CLI_FORMAT_HEAD, NULL);
+           ? migrator_cli_format_entry (graph, revision, NULL, FALSE)
+           : migrator_cli_format_line (graph, revision, MIGRATOR_CLI_FORMAT_LABELS | MIGRATOR_CLI_FORMAT_HEAD, NULL);
   g_print ("%s\n", text);
 }
 
 int
-migrator_cli_cmd_current (MigratorCli  *cli,
-                          int           argc,
-                          char        **argv,
-                          GError      **error)
+migrator_cli_cmd_current (MigratorCli *cli,
+                          int          argc,
+                          char       **argv,
+                          GError     **error)
 {
-  gboolean verbose = FALSE;
+  gboolean           verbose = FALSE;
   const GOptionEntry entries[] = {
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Show every field of each revision"), NULL },
-    { NULL }
+      { NULL }
   };
   g_autofree char *db_path = NULL;
   g_auto(GStrv) current = NULL;

@@ -10,23 +10,23 @@
 #include "migrator-cli-private.h"
 
 static void
-set_sqlite_error (GError     **error,
-                  const char  *path,
-                  sqlite3     *db)
+set_sqlite_error (GError    **error,
+                  const char *path,
+                  sqlite3    *db)
 {
   g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_DATABASE,
                "%s: %s", path, db ? sqlite3_errmsg (db) : _("cannot open the database"));
 }
 
 static gboolean
-table_exists (sqlite3     *db,
-              const char  *path,
-              const char  *table,
-              gboolean    *exists,
-              GError     **error)
+table_exists (sqlite3    *db,
+              const char *path,
+              const char *table,
+              gboolean   *exists,
+              GError    **error)
 {
   sqlite3_stmt *stmt = NULL;
-  int rc;
+  int           rc;
 
   rc = sqlite3_prepare_v2 (db,
                            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
@@ -47,21 +47,21 @@ static int
 compare_strings (gconstpointer a,
                  gconstpointer b)
 {
-  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
 }
 
 static gboolean
-select_versions (sqlite3     *db,
-                 const char  *path,
-                 const char  *table,
-                 GStrv       *rows,
-                 GError     **error)
+select_versions (sqlite3    *db,
+                 const char *path,
+                 const char *table,
+                 GStrv      *rows,
+                 GError    **error)
 {
   g_autofree char *quoted = migrator_sql_quote_identifier (table);
   g_autofree char *sql = g_strdup_printf ("SELECT version_num FROM %s", quoted);
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt = NULL;
-  int rc;
+  int           rc;
 
   rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
   while (rc == SQLITE_OK || rc == SQLITE_ROW)
@@ -83,11 +83,11 @@ select_versions (sqlite3     *db,
 }
 
 gboolean
-migrator_cli_read_version_rows (const char  *db_path,
-                                const char  *version_table,
-                                gint64       timeout_ms,
-                                GStrv       *rows,
-                                GError     **error)
+migrator_cli_read_version_rows (const char *db_path,
+                                const char *version_table,
+                                gint64      timeout_ms,
+                                GStrv      *rows,
+                                GError    **error)
 {
   sqlite3 *db = NULL;
   gboolean exists = FALSE;

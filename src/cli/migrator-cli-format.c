@@ -135,7 +135,7 @@ append_details (GString          *text,
 
   append_field (text, _("Checksum:"), migrator_revision_get_checksum (revision));
   append_field (text, _("Reversible:"),
-                migrator_revision_is_reversible (revision) ? _("yes") : _("no"));
+                         migrator_revision_is_reversible (revision) ? _("yes") : _("no"));
   if (!migrator_revision_get_transactional (revision))
     append_field (text, _("Transactional:"), _("no"));
   append_field (text, _("Children:"), children->len > 0 ? joined : _("(none)"));
@@ -171,7 +171,7 @@ migrator_cli_format_entry (MigratorGraph          *graph,
     append_field (text, _("Created:"), created);
   if (state != NULL && state->applied != NULL)
     append_field (text, _("Applied:"),
-                  g_hash_table_contains (state->applied, id) ? _("yes") : _("no"));
+                           g_hash_table_contains (state->applied, id) ? _("yes") : _("no"));
   if (details)
     append_details (text, revision, children);
 

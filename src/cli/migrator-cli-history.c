@@ -9,15 +9,15 @@
 
 typedef struct
 {
-  GHashTable *current;   /* id set */
-  GHashTable *applied;   /* id -> revision, NULL without a database */
-  GStrv       rows;      /* version table rows */
+  GHashTable *current; /* id set */
+  GHashTable *applied; /* id -> revision, NULL without a database */
+  GStrv       rows;    /* version table rows */
 } HistoryState;
 
 /* One end of -r FROM:TO: NULL revisions means open (base or heads). */
 typedef struct
 {
-  GPtrArray *revisions;  /* (element-type MigratorRevision), borrowed */
+  GPtrArray *revisions; /* (element-type MigratorRevision), borrowed */
 } RangeEnd;
 
 static void
@@ -38,10 +38,10 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HistoryState, history_state_clear)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RangeEnd, range_end_clear)
 
 static gboolean
-load_state (MigratorCli    *cli,
-            MigratorGraph  *graph,
-            HistoryState   *state,
-            GError        **error)
+load_state (MigratorCli   *cli,
+            MigratorGraph *graph,
+            HistoryState  *state,
+            GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
   gboolean exists = FALSE;
@@ -95,10 +95,10 @@ is_relative (const char *text)
 
 /* "+N" / "-N": steps from the single current revision. */
 static MigratorRevision *
-resolve_relative (MigratorGraph       *graph,
-                  const HistoryState  *state,
-                  const char          *text,
-                  GError             **error)
+resolve_relative (MigratorGraph      *graph,
+                  const HistoryState *state,
+                  const char         *text,
+                  GError            **error)
 {
   g_autofree char *target = NULL;
 
@@ -106,7 +106,7 @@ resolve_relative (MigratorGraph       *graph,
     {
       g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_TARGET,
                    _("“%s” counts from the current revision, but the database has %u"),
-                   text, g_strv_length (state->rows));
+                      text, g_strv_length (state->rows));
       return NULL;
     }
   target = g_strconcat (state->rows[0], text, NULL);
@@ -114,12 +114,12 @@ resolve_relative (MigratorGraph       *graph,
 }
 
 static gboolean
-resolve_end (MigratorGraph       *graph,
-             const HistoryState  *state,
-             const char          *text,
-             gboolean             is_start,
-             RangeEnd            *end,
-             GError             **error)
+resolve_end (MigratorGraph      *graph,
+             const HistoryState *state,
+             const char         *text,
+             gboolean            is_start,
+             RangeEnd           *end,
+             GError            **error)
 {
   MigratorRevision *revision;
 
@@ -139,8 +139,8 @@ resolve_end (MigratorGraph       *graph,
   else
     {
       revision = is_relative (text)
-        ? resolve_relative (graph, state, text, error)
-        : migrator_graph_resolve (graph, text, error);
+                   ? resolve_relative (graph, state, text, error)
+                   : migrator_graph_resolve (graph, text, error);
       if (revision == NULL)
         return FALSE;
       end->revisions = g_ptr_array_new ();
@@ -150,10 +150,10 @@ resolve_end (MigratorGraph       *graph,
 }
 
 static gboolean
-check_order (MigratorGraph  *graph,
-             RangeEnd       *from,
-             RangeEnd       *to,
-             GError        **error)
+check_order (MigratorGraph *graph,
+             RangeEnd      *from,
+             RangeEnd      *to,
+             GError       **error)
 {
   MigratorRevision *a, *b;
 
@@ -168,19 +168,19 @@ check_order (MigratorGraph  *graph,
 
   g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_TARGET,
                _("Revision %s is not an ancestor of revision %s"),
-               migrator_revision_get_id (a), migrator_revision_get_id (b));
+                  migrator_revision_get_id (a), migrator_revision_get_id (b));
   return FALSE;
 }
 
 static gboolean
-parse_range (MigratorGraph       *graph,
-             const HistoryState  *state,
-             const char          *range,
-             RangeEnd            *from,
-             RangeEnd            *to,
-             GError             **error)
+parse_range (MigratorGraph      *graph,
+             const HistoryState *state,
+             const char         *range,
+             RangeEnd           *from,
+             RangeEnd           *to,
+             GError            **error)
 {
-  const char *colon;
+  const char      *colon;
   g_autofree char *start = NULL;
 
   if (range == NULL)
@@ -263,28 +263,33 @@ print_revision (MigratorGraph      *graph,
   else
     text = migrator_cli_format_line (graph, revision,
                                      MIGRATOR_CLI_FORMAT_PARENTS | MIGRATOR_CLI_FORMAT_LABELS |
-                                     MIGRATOR_CLI_FORMAT_HEAD | MIGRATOR_CLI_FORMAT_TREE |
-                                     MIGRATOR_CLI_FORMAT_MESSAGE,
+                                       MIGRATOR_CLI_FORMAT_HEAD | MIGRATOR_CLI_FORMAT_TREE |
+                                       MIGRATOR_CLI_FORMAT_MESSAGE,
                                      &marks);
   g_print ("%s\n", text);
 }
 
 int
-migrator_cli_cmd_history (MigratorCli  *cli,
-                          int           argc,
-                          char        **argv,
-                          GError      **error)
+migrator_cli_cmd_history (MigratorCli *cli,
+                          int          argc,
+                          char       **argv,
+                          GError     **error)
 {
-  g_autofree char *range = NULL;
-  gboolean verbose = FALSE;
+  g_autofree char   *range = NULL;
+  gboolean           verbose = FALSE;
   const GOptionEntry entries[] = {
     { "rev-range", 'r', 0, G_OPTION_ARG_STRING, &range, N_("Only revisions from FROM to TO (a target, “current”, or empty for base/heads)"), N_("FROM:TO") },
-    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Show every field of each revision"), NULL },
-    { NULL }
+      { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Show every field of each revision"), NULL },
+        { NULL } };
+  g_auto(HistoryState) state = {
+    0,
   };
-  g_auto(HistoryState) state = { 0, };
-  g_auto(RangeEnd) from = { 0, };
-  g_auto(RangeEnd) to = { 0, };
+  g_auto(RangeEnd) from = {
+    0,
+  };
+  g_auto(RangeEnd) to = {
+    0,
+  };
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GPtrArray) ordered = NULL;
   MigratorGraph *graph;

@@ -20,41 +20,42 @@ typedef struct _MigratorCliCommand MigratorCliCommand;
 
 /* @argv[0] is the command name, the rest its own arguments (global options
  * already removed). @error is never NULL. */
-typedef int (*MigratorCliCommandFunc) (MigratorCli  *cli,
-                                       int           argc,
-                                       char        **argv,
-                                       GError      **error);
+typedef int (*MigratorCliCommandFunc) (MigratorCli *cli,
+                                       int          argc,
+                                       char       **argv,
+                                       GError     **error);
 
 struct _MigratorCliCommand
 {
-  const char             *name;
-  const char             *parameter_string;  /* usage after the name, untranslated syntax */
-  const char             *summary;           /* N_(): the line of "migrator --help" */
-  MigratorCliCommandFunc  run;               /* NULL: not available yet */
+  const char            *name;
+  const char            *parameter_string; /* usage after the name, untranslated syntax */
+  const char            *summary;          /* N_(): the line of "migrator --help" */
+  MigratorCliCommandFunc run;              /* NULL: not available yet */
 };
 
 struct _MigratorCli
 {
   /* global options, owned */
-  char                     *project_dir;     /* --project */
-  char                     *database;        /* --database */
-  gboolean                  json;
-  gboolean                  quiet;
+  char    *project_dir; /* --project */
+  char    *database;    /* --database */
+  gboolean json;
+  gboolean quiet;
 
   /* borrowed */
   const MigratorCliCommand *command;
 
   /* owned: the command's arguments once its options are parsed */
-  GStrv                     args;
+  GStrv args;
 
   /* owned, loaded on first use */
-  MigratorProject          *project;
+  MigratorProject *project;
 };
 
 /* Adding a command: write `int migrator_cli_cmd_NAME (MigratorCli *, int,
- * char **, GError **)` in any migrator-cli-*.c, declare it below and put it
- * in the table of migrator-cli.c (the entries are already there with NULL). */
+ * char **, GError **)` in any migrator-cli-*.c, declare it below and name
+ * it in its entry of the table in migrator-cli.c (NULL until then). */
 
+/* clang-format off */
 /* migrator-cli-commands.c */
 int migrator_cli_cmd_init      (MigratorCli *cli, int argc, char **argv, GError **error);
 int migrator_cli_cmd_heads     (MigratorCli *cli, int argc, char **argv, GError **error);
@@ -75,6 +76,7 @@ int migrator_cli_cmd_backup    (MigratorCli *cli, int argc, char **argv, GError 
 int migrator_cli_cmd_backups   (MigratorCli *cli, int argc, char **argv, GError **error);
 int migrator_cli_cmd_restore   (MigratorCli *cli, int argc, char **argv, GError **error);
 int migrator_cli_cmd_reset     (MigratorCli *cli, int argc, char **argv, GError **error);
+/* clang-format on */
 
 /* migrator-cli-util.c: options and arguments */
 
@@ -83,97 +85,98 @@ int migrator_cli_cmd_reset     (MigratorCli *cli, int argc, char **argv, GError 
  * such as "-1" are kept as positional arguments. Returns FALSE with @error
  * set on a usage error, FALSE without error when help was printed.
  * Afterwards *@argv holds the command name and the positional arguments. */
-gboolean          migrator_cli_parse_options    (MigratorCli         *cli,
-                                                 const GOptionEntry  *entries,
-                                                 int                 *argc,
-                                                 char              ***argv,
-                                                 GError             **error);
+gboolean migrator_cli_parse_options (MigratorCli        *cli,
+                                     const GOptionEntry *entries,
+                                     int                *argc,
+                                     char             ***argv,
+                                     GError            **error);
 /* MIGRATOR_CLI_FAILED when *@error is set, else MIGRATOR_CLI_OK. */
-int               migrator_cli_status           (GError             **error);
+int migrator_cli_status (GError **error);
 /* Usage error unless min <= argc - 1 <= max. */
-gboolean          migrator_cli_check_n_args     (MigratorCli         *cli,
-                                                 int                  argc,
-                                                 int                  min,
-                                                 int                  max,
-                                                 GError             **error);
+gboolean migrator_cli_check_n_args (MigratorCli *cli,
+                                    int          argc,
+                                    int          min,
+                                    int          max,
+                                    GError     **error);
 
 /* migrator-cli-util.c: project and database */
 
 /* Finds and opens the project once (--project, $MIGRATOR_PROJECT, cwd). */
-MigratorProject  *migrator_cli_get_project      (MigratorCli         *cli,
-                                                 GError             **error);
-MigratorGraph    *migrator_cli_get_graph        (MigratorCli         *cli,
-                                                 GError             **error);
+MigratorProject *migrator_cli_get_project (MigratorCli *cli,
+                                           GError     **error);
+MigratorGraph   *migrator_cli_get_graph (MigratorCli *cli,
+                                         GError     **error);
 /* Absolute database path (--database, environment, migrator.json). */
-char             *migrator_cli_get_database_path (MigratorCli        *cli,
-                                                 GError             **error);
+char *migrator_cli_get_database_path (MigratorCli *cli,
+                                      GError     **error);
 /* Version table rows of the project's database, read-only; an absent file
  * or table gives an empty list. @db_path and @db_exists (both optional)
  * return the database path and whether that file exists. */
-GStrv             migrator_cli_get_current      (MigratorCli         *cli,
-                                                 char               **db_path,
-                                                 gboolean            *db_exists,
-                                                 GError             **error);
+GStrv migrator_cli_get_current (MigratorCli *cli,
+                                char       **db_path,
+                                gboolean    *db_exists,
+                                GError     **error);
 
 /* migrator-cli-db.c: read-only look at a database (the engine will bring
  * its own reader; this one never creates or writes anything). */
-gboolean          migrator_cli_read_version_rows (const char         *db_path,
-                                                  const char         *version_table,
-                                                  gint64              timeout_ms,
-                                                  GStrv              *rows,
-                                                  GError            **error);
+gboolean migrator_cli_read_version_rows (const char *db_path,
+                                         const char *version_table,
+                                         gint64      timeout_ms,
+                                         GStrv      *rows,
+                                         GError    **error);
 
 /* migrator-cli-util.c: output */
 /* Informational text on stdout, suppressed by --quiet. */
-void              migrator_cli_info             (MigratorCli         *cli,
-                                                 const char          *format,
-                                                 ...) G_GNUC_PRINTF (2, 3);
+void migrator_cli_info (MigratorCli *cli,
+                        const char  *format,
+                        ...) G_GNUC_PRINTF (2, 3);
 /* "migrator: warning: …" on stderr, suppressed by --quiet. */
-void              migrator_cli_warning          (MigratorCli         *cli,
-                                                 const char          *format,
-                                                 ...) G_GNUC_PRINTF (2, 3);
+void migrator_cli_warning (MigratorCli *cli,
+                           const char  *format,
+                           ...) G_GNUC_PRINTF (2, 3);
 /* Writes @root (consumed) pretty-printed to stdout. */
-void              migrator_cli_print_json       (JsonNode            *root);
-void              migrator_cli_print_error      (MigratorCli         *cli,
-                                                 const GError        *error,
-                                                 int                  exit_code);
+void migrator_cli_print_json (JsonNode *root);
+void migrator_cli_print_error (MigratorCli  *cli,
+                               const GError *error,
+                               int           exit_code);
 
 /* migrator-cli-format.c: revisions as text and JSON */
-typedef enum {
-  MIGRATOR_CLI_FORMAT_PARENTS  = 1 << 0,  /* "PARENT -> REV" */
-  MIGRATOR_CLI_FORMAT_LABELS   = 1 << 1,  /* " (label)" */
-  MIGRATOR_CLI_FORMAT_HEAD     = 1 << 2,  /* " (head)" */
-  MIGRATOR_CLI_FORMAT_TREE     = 1 << 3,  /* " (branchpoint)", " (mergepoint)" */
-  MIGRATOR_CLI_FORMAT_MESSAGE  = 1 << 4,  /* ", MESSAGE" */
+typedef enum
+{
+  MIGRATOR_CLI_FORMAT_PARENTS = 1 << 0, /* "PARENT -> REV" */
+  MIGRATOR_CLI_FORMAT_LABELS = 1 << 1,  /* " (label)" */
+  MIGRATOR_CLI_FORMAT_HEAD = 1 << 2,    /* " (head)" */
+  MIGRATOR_CLI_FORMAT_TREE = 1 << 3,    /* " (branchpoint)", " (mergepoint)" */
+  MIGRATOR_CLI_FORMAT_MESSAGE = 1 << 4, /* ", MESSAGE" */
 } MigratorCliFormatFlags;
 
 typedef struct
 {
-  GHashTable *current;   /* id set of the version table rows, or NULL */
-  GHashTable *applied;   /* id -> revision of applied ones, or NULL (no database) */
+  GHashTable *current; /* id set of the version table rows, or NULL */
+  GHashTable *applied; /* id -> revision of applied ones, or NULL (no database) */
 } MigratorCliState;
 
-char             *migrator_cli_format_parents   (MigratorRevision    *revision);
-char             *migrator_cli_format_line      (MigratorGraph       *graph,
-                                                 MigratorRevision    *revision,
-                                                 MigratorCliFormatFlags flags,
-                                                 const MigratorCliState *state);
+char *migrator_cli_format_parents (MigratorRevision *revision);
+char *migrator_cli_format_line (MigratorGraph          *graph,
+                                MigratorRevision       *revision,
+                                MigratorCliFormatFlags  flags,
+                                const MigratorCliState *state);
 /* Alembic's verbose entry: Rev, Parent/Merges, Branches into, Path, …,
  * the message indented; @details adds checksum, reversibility, children. */
-char             *migrator_cli_format_entry     (MigratorGraph       *graph,
-                                                 MigratorRevision    *revision,
-                                                 const MigratorCliState *state,
-                                                 gboolean             details);
-char             *migrator_cli_join_ids         (GPtrArray           *revisions,
-                                                 const char          *separator);
-void              migrator_cli_json_add_strv    (JsonBuilder         *builder,
-                                                 const char          *member,
-                                                 const char *const   *strv);
-void              migrator_cli_json_add_ids     (JsonBuilder         *builder,
-                                                 const char          *member,
-                                                 GPtrArray           *revisions);
-void              migrator_cli_json_add_string  (JsonBuilder         *builder,
-                                                 const char          *member,
-                                                 const char          *value);
+char *migrator_cli_format_entry (MigratorGraph          *graph,
+                                 MigratorRevision       *revision,
+                                 const MigratorCliState *state,
+                                 gboolean                details);
+char *migrator_cli_join_ids (GPtrArray  *revisions,
+                             const char *separator);
+void  migrator_cli_json_add_strv (JsonBuilder       *builder,
+                                  const char        *member,
+                                  const char *const *strv);
+void  migrator_cli_json_add_ids (JsonBuilder *builder,
+                                 const char  *member,
+                                 GPtrArray   *revisions);
+void  migrator_cli_json_add_string (JsonBuilder *builder,
+                                    const char  *member,
+                                    const char  *value);
 
 G_END_DECLS

@@ -11,11 +11,11 @@
 
 typedef struct
 {
-  char  *message;
-  char  *head;
-  char  *rev_id;
-  GStrv  branch_labels;
-  GStrv  depends_on;
+  char *message;
+  char *head;
+  char *rev_id;
+  GStrv branch_labels;
+  GStrv depends_on;
 } RevisionOptions;
 
 static void
@@ -51,8 +51,8 @@ split_list (GStrv values)
 }
 
 static gboolean
-check_message (const char  *message,
-               GError     **error)
+check_message (const char *message,
+               GError    **error)
 {
   if (message == NULL || *message == '\0')
     {
@@ -70,9 +70,9 @@ check_message (const char  *message,
 }
 
 static char *
-choose_id (MigratorGraph  *graph,
-           const char     *rev_id,
-           GError        **error)
+choose_id (MigratorGraph *graph,
+           const char    *rev_id,
+           GError       **error)
 {
   char *id;
 
@@ -100,9 +100,9 @@ choose_id (MigratorGraph  *graph,
 }
 
 static void
-set_multiple_heads_error (MigratorGraph  *graph,
-                          GPtrArray      *heads,
-                          GError        **error)
+set_multiple_heads_error (MigratorGraph *graph,
+                          GPtrArray     *heads,
+                          GError       **error)
 {
   g_autofree char *ids = migrator_cli_join_ids (heads, ", ");
   g_autoptr(GString) text = g_string_new (NULL);
@@ -128,16 +128,16 @@ note_new_branch (MigratorCli      *cli,
 {
   if (!migrator_graph_is_head (graph, parent))
     migrator_cli_info (cli, _("Note: %s already has a child; the new revision starts a branch."),
-                       migrator_revision_get_id (parent));
+                               migrator_revision_get_id (parent));
 }
 
 /* The new revision's down_revisions: the single head by default, none
  * for "--head base", else the revision --head names. */
 static GStrv
-choose_parents (MigratorCli    *cli,
-                MigratorGraph  *graph,
-                const char     *head,
-                GError        **error)
+choose_parents (MigratorCli   *cli,
+                MigratorGraph *graph,
+                const char    *head,
+                GError       **error)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_autoptr(GPtrArray) heads = NULL;
@@ -196,9 +196,9 @@ label_is_valid (const char *label)
 }
 
 static gboolean
-check_labels (MigratorGraph  *graph,
-              GStrv           labels,
-              GError        **error)
+check_labels (MigratorGraph *graph,
+              GStrv          labels,
+              GError       **error)
 {
   for (guint i = 0; labels[i] != NULL; i++)
     {
@@ -220,9 +220,9 @@ check_labels (MigratorGraph  *graph,
 
 /* Full ids of the revisions --depends-on names. */
 static GStrv
-resolve_dependencies (MigratorGraph  *graph,
-                      GStrv           targets,
-                      GError        **error)
+resolve_dependencies (MigratorGraph *graph,
+                      GStrv          targets,
+                      GError       **error)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
@@ -244,8 +244,8 @@ add_depends_on (const char *text,
                 GStrv       depends_on)
 {
   g_autofree char *joined = NULL;
-  const char *p = text;
-  const char *line_end;
+  const char      *p = text;
+  const char      *line_end;
 
   if (depends_on[0] == NULL)
     return g_strdup (text);
@@ -285,13 +285,13 @@ render (const char *id,
 }
 
 static gboolean
-write_revision (MigratorProject  *project,
-                const char       *file_name,
-                const char       *text,
-                char            **out_path,
-                GError          **error)
+write_revision (MigratorProject *project,
+                const char      *file_name,
+                const char      *text,
+                char           **out_path,
+                GError         **error)
 {
-  const char *versions_dir = migrator_project_get_versions_dir (project);
+  const char      *versions_dir = migrator_project_get_versions_dir (project);
   g_autofree char *path = g_build_filename (versions_dir, file_name, NULL);
   g_autoptr(MigratorRevision) check = NULL;
 
@@ -341,20 +341,21 @@ report_created (MigratorCli *cli,
 }
 
 int
-migrator_cli_cmd_revision (MigratorCli  *cli,
-                           int           argc,
-                           char        **argv,
-                           GError      **error)
+migrator_cli_cmd_revision (MigratorCli *cli,
+                           int          argc,
+                           char       **argv,
+                           GError     **error)
 {
-  g_auto(RevisionOptions) o = { 0, };
+  g_auto(RevisionOptions) o = {
+    0,
+  };
   const GOptionEntry entries[] = {
     { "message", 'm', 0, G_OPTION_ARG_STRING, &o.message, N_("What the revision does (required)"), N_("MESSAGE") },
-    { "head", 0, 0, G_OPTION_ARG_STRING, &o.head, N_("Parent revision instead of the single head; “base” starts a new root"), N_("REV") },
-    { "branch-label", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.branch_labels, N_("Label for the branch this revision starts"), N_("LABEL") },
-    { "depends-on", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.depends_on, N_("Revision this one depends on (repeatable)"), N_("REV") },
-    { "rev-id", 0, 0, G_OPTION_ARG_STRING, &o.rev_id, N_("Use this id instead of a random one"), N_("ID") },
-    { NULL }
-  };
+      { "head", 0, 0, G_OPTION_ARG_STRING, &o.head, N_("Parent revision instead of the single head; “base” starts a new root"), N_("REV") },
+        { "branch-label", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.branch_labels, N_("Label for the branch this revision starts"), N_("LABEL") },
+          { "depends-on", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.depends_on, N_("Revision this one depends on (repeatable)"), N_("REV") },
+            { "rev-id", 0, 0, G_OPTION_ARG_STRING, &o.rev_id, N_("Use this id instead of a random one"), N_("ID") },
+              { NULL } };
   g_autofree char *id = NULL;
   g_autofree char *text = NULL;
   g_autofree char *file_name = NULL;
@@ -364,7 +365,7 @@ migrator_cli_cmd_revision (MigratorCli  *cli,
   g_auto(GStrv) depends_on = NULL;
   g_auto(GStrv) dependency_args = NULL;
   MigratorProject *project;
-  MigratorGraph *graph;
+  MigratorGraph   *graph;
 
   if (!migrator_cli_parse_options (cli, entries, &argc, &argv, error))
     return migrator_cli_status (error);

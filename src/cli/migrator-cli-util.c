@@ -15,11 +15,11 @@
 
 typedef struct
 {
-  gboolean  help;
-  gboolean  json;
-  gboolean  quiet;
-  char     *project;
-  char     *database;
+  gboolean help;
+  gboolean json;
+  gboolean quiet;
+  char    *project;
+  char    *database;
 } CommonOptions;
 
 static gboolean
@@ -41,8 +41,8 @@ copy_args_marking_numbers (int    argc,
 
   for (int i = 0; i < argc; i++)
     copy[i] = i > 0 && is_negative_number (argv[i])
-      ? g_strconcat (NUMBER_MARK, argv[i], NULL)
-      : g_strdup (argv[i]);
+                ? g_strconcat (NUMBER_MARK, argv[i], NULL)
+                : g_strdup (argv[i]);
   return copy;
 }
 
@@ -61,14 +61,14 @@ create_context (MigratorCli        *cli,
 {
   const GOptionEntry common_entries[] = {
     { "help", 'h', 0, G_OPTION_ARG_NONE, &common->help, N_("Show the options of this command"), NULL },
-    { "json", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &common->json, NULL, NULL },
-    { "quiet", 'q', G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &common->quiet, NULL, NULL },
-    { "project", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &common->project, NULL, NULL },
-    { "database", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &common->database, NULL, NULL },
-    { NULL }
+      { "json", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &common->json, NULL, NULL },
+      { "quiet", 'q', G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &common->quiet, NULL, NULL },
+      { "project", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &common->project, NULL, NULL },
+      { "database", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &common->database, NULL, NULL },
+      { NULL }
   };
   const MigratorCliCommand *command = cli->command;
-  GOptionContext *context = g_option_context_new (command->parameter_string);
+  GOptionContext           *context = g_option_context_new (command->parameter_string);
 
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_help_enabled (context, FALSE);
@@ -100,16 +100,18 @@ merge_common_options (MigratorCli   *cli,
 }
 
 gboolean
-migrator_cli_parse_options (MigratorCli         *cli,
-                            const GOptionEntry  *entries,
-                            int                 *argc,
-                            char              ***argv,
-                            GError             **error)
+migrator_cli_parse_options (MigratorCli        *cli,
+                            const GOptionEntry *entries,
+                            int                *argc,
+                            char             ***argv,
+                            GError            **error)
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *prgname = NULL;
-  CommonOptions common = { 0, };
+  CommonOptions    common = {
+       0,
+  };
   GStrv args;
 
   g_assert (cli->command != NULL);
@@ -155,34 +157,34 @@ migrator_cli_status (GError **error)
 }
 
 gboolean
-migrator_cli_check_n_args (MigratorCli  *cli,
-                           int           argc,
-                           int           min,
-                           int           max,
-                           GError      **error)
+migrator_cli_check_n_args (MigratorCli *cli,
+                           int          argc,
+                           int          min,
+                           int          max,
+                           GError     **error)
 {
   int n = argc - 1;
 
   if (n < min)
     {
       g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_USAGE,
-                   _("Missing argument: migrator %s %s"),
-                   cli->command->name, cli->command->parameter_string);
+                   _("Missing argument (usage: migrator %s %s)"),
+                      cli->command->name, cli->command->parameter_string);
       return FALSE;
     }
   if (max >= 0 && n > max)
     {
       g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_USAGE,
                    _("Unexpected argument “%s” (see “migrator %s --help”)"),
-                   cli->args[max + 1], cli->command->name);
+                      cli->args[max + 1], cli->command->name);
       return FALSE;
     }
   return TRUE;
 }
 
 MigratorProject *
-migrator_cli_get_project (MigratorCli  *cli,
-                          GError      **error)
+migrator_cli_get_project (MigratorCli *cli,
+                          GError     **error)
 {
   g_autofree char *cwd = NULL;
   g_autofree char *dir = NULL;
@@ -200,8 +202,8 @@ migrator_cli_get_project (MigratorCli  *cli,
 }
 
 MigratorGraph *
-migrator_cli_get_graph (MigratorCli  *cli,
-                        GError      **error)
+migrator_cli_get_graph (MigratorCli *cli,
+                        GError     **error)
 {
   MigratorProject *project = migrator_cli_get_project (cli, error);
 
@@ -209,8 +211,8 @@ migrator_cli_get_graph (MigratorCli  *cli,
 }
 
 char *
-migrator_cli_get_database_path (MigratorCli  *cli,
-                                GError      **error)
+migrator_cli_get_database_path (MigratorCli *cli,
+                                GError     **error)
 {
   MigratorProject *project = migrator_cli_get_project (cli, error);
 
@@ -220,14 +222,14 @@ migrator_cli_get_database_path (MigratorCli  *cli,
 }
 
 GStrv
-migrator_cli_get_current (MigratorCli  *cli,
-                          char        **db_path,
-                          gboolean     *db_exists,
-                          GError      **error)
+migrator_cli_get_current (MigratorCli *cli,
+                          char       **db_path,
+                          gboolean    *db_exists,
+                          GError     **error)
 {
   g_autofree char *path = migrator_cli_get_database_path (cli, error);
-  MigratorConfig *config;
-  GStrv rows = NULL;
+  MigratorConfig  *config;
+  GStrv            rows = NULL;
 
   if (path == NULL)
     return NULL;
@@ -249,7 +251,7 @@ migrator_cli_info (MigratorCli *cli,
                    ...)
 {
   g_autofree char *text = NULL;
-  va_list args;
+  va_list          args;
 
   if (cli->quiet || cli->json)
     return;
@@ -266,7 +268,7 @@ migrator_cli_warning (MigratorCli *cli,
                       ...)
 {
   g_autofree char *text = NULL;
-  va_list args;
+  va_list          args;
 
   if (cli->quiet)
     return;

@@ -12,6 +12,7 @@
 
 /* Every command of SPEC §5, in the order of "migrator --help". A NULL
  * function means the command is announced but not available yet. */
+/* clang-format off */
 static const MigratorCliCommand commands[] = {
   { "init",      "[DIR]",             N_("Create a project: migrator.json, versions/, schema.sql"), migrator_cli_cmd_init },
   { "revision",  "-m MESSAGE",        N_("Create a new revision file"),                            migrator_cli_cmd_revision },
@@ -33,15 +34,16 @@ static const MigratorCliCommand commands[] = {
   { "restore",   "BACKUP|latest",     N_("Restore a backup"),                                      migrator_cli_cmd_restore },
   { "reset",     "--yes",             N_("Development only: recreate the database at head"),       migrator_cli_cmd_reset },
 };
+/* clang-format on */
 
 typedef struct
 {
-  int      command_index;  /* index in argv of the command, 0 when none */
+  int      command_index; /* index in argv of the command, 0 when none */
   gboolean help;
   gboolean version;
   gboolean json;
   gboolean quiet;
-  gboolean cli_only;       /* an option the window does not know */
+  gboolean cli_only; /* an option the window does not know */
 } GlobalArgs;
 
 static const MigratorCliCommand *
@@ -56,7 +58,9 @@ find_command (const char *name)
 static const char *
 suggest_command (const char *name)
 {
-  const char *names[G_N_ELEMENTS (commands) + 1] = { NULL, };
+  const char *names[G_N_ELEMENTS (commands) + 1] = {
+    NULL,
+  };
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     names[i] = commands[i].name;
@@ -66,15 +70,15 @@ suggest_command (const char *name)
 /* "--name VALUE" or "--name=VALUE". Returns TRUE when @argv[*i] is that
  * option, leaving *i on the last argument consumed. */
 static gboolean
-take_value_option (const char  *name,
-                   int          argc,
-                   char       **argv,
-                   int         *i,
-                   char       **value,
-                   GError     **error)
+take_value_option (const char *name,
+                   int         argc,
+                   char      **argv,
+                   int        *i,
+                   char      **value,
+                   GError    **error)
 {
   const char *arg = argv[*i];
-  gsize len = strlen (name);
+  gsize       len = strlen (name);
 
   if (strncmp (arg, name, len) != 0 || (arg[len] != '\0' && arg[len] != '='))
     return FALSE;
@@ -98,16 +102,18 @@ take_value_option (const char  *name,
 /* Reads the global options in front of the command. With @cli NULL it only
  * looks (unknown options are skipped, values are dropped). */
 static gboolean
-parse_globals (int           argc,
-               char        **argv,
-               MigratorCli  *cli,
-               GlobalArgs   *out,
-               GError      **error)
+parse_globals (int          argc,
+               char       **argv,
+               MigratorCli *cli,
+               GlobalArgs  *out,
+               GError     **error)
 {
   g_autofree char *project = NULL;
   g_autofree char *database = NULL;
 
-  *out = (GlobalArgs) { 0, };
+  *out = (GlobalArgs){
+    0,
+  };
   for (int i = 1; i < argc; i++)
     {
       const char *arg = argv[i];
@@ -162,7 +168,7 @@ migrator_cli_handles (int    argc,
                       char **argv)
 {
   g_autoptr(GError) error = NULL;
-  GlobalArgs args;
+  GlobalArgs  args;
   const char *word;
 
   /* A missing option value is a usage error of ours. */
@@ -219,10 +225,10 @@ print_help (void)
 }
 
 static int
-run_command (MigratorCli  *cli,
-             int           argc,
-             char        **argv,
-             GError      **error)
+run_command (MigratorCli *cli,
+             int          argc,
+             char       **argv,
+             GError     **error)
 {
   const char *name = argv[0];
   const char *suggestion;
@@ -252,9 +258,9 @@ run_command (MigratorCli  *cli,
 
 /* --json after the command decides how even an option error is reported. */
 static void
-scan_json_flag (MigratorCli  *cli,
-                int           argc,
-                char        **argv)
+scan_json_flag (MigratorCli *cli,
+                int          argc,
+                char       **argv)
 {
   for (int i = 0; i < argc && !g_str_equal (argv[i], "--"); i++)
     if (g_str_equal (argv[i], "--json"))
@@ -274,10 +280,12 @@ int
 migrator_cli_run (int    argc,
                   char **argv)
 {
-  MigratorCli cli = { 0, };
+  MigratorCli cli = {
+    0,
+  };
   g_autoptr(GError) error = NULL;
   GlobalArgs args;
-  int status = MIGRATOR_CLI_FAILED;
+  int        status = MIGRATOR_CLI_FAILED;
 
   scan_json_flag (&cli, argc, argv);
   if (!parse_globals (argc, argv, &cli, &args, &error))
