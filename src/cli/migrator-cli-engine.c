@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <unistd.h>
 
 #include "migrator-backup.h"
 #include "migrator-cli-private.h"
@@ -12,7 +13,22 @@
 /* The commands that change the database, all through MigratorService:
  * upgrade, downgrade, stamp, merge, status, backup, backups, restore,
  * reset. Log lines of the service go to stderr (stdout stays for results,
- * --sql scripts and --json). */
+ * --sql scripts and --json): live on a terminal; otherwise kept until the
+ * command succeeded, so that a failure's stderr starts with the one
+ * "migrator: error:" line scripts look for (SPEC §5). */
+
+static GPtrArray *pending_log_lines;
+
+static void
+print_log_line (MigratorCli      *cli,
+                MigratorLogLevel  level,
+                const char       *message)
+{
+  if (level == MIGRATOR_LOG_LEVEL_WARNING)
+    migrator_cli_warning (cli, "%s", message);
+  else
+    g_printerr ("migrator: %s\n", message);
+}
 
 static void
 service_log_cb (MigratorService  *service,
@@ -20,21 +36,32 @@ service_log_cb (MigratorService  *service,
                 const char       *message,
                 MigratorCli      *cli)
 {
-  if (cli->quiet)
+  /* Errors are printed once, as the command's error. */
+  if (cli->quiet || (level != MIGRATOR_LOG_LEVEL_INFO && level != MIGRATOR_LOG_LEVEL_WARNING))
     return;
 
-  switch (level)
+  if (isatty (STDERR_FILENO))
     {
-    case MIGRATOR_LOG_LEVEL_WARNING:
-      migrator_cli_warning (cli, "%s", message);
-      break;
-    case MIGRATOR_LOG_LEVEL_INFO:
-      g_printerr ("migrator: %s\n", message);
-      break;
-    case MIGRATOR_LOG_LEVEL_DEBUG:
-    case MIGRATOR_LOG_LEVEL_ERROR:  /* printed once, as the command's error */
-    default:
-      break;
+      print_log_line (cli, level, message);
+      return;
+    }
+
+  if (pending_log_lines == NULL)
+    pending_log_lines = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (pending_log_lines, g_strdup_printf ("%d%s", level, message));
+}
+
+/* Called when the command succeeded; on failure the lines are dropped. */
+static void
+flush_log_lines (MigratorCli *cli)
+{
+  g_autoptr(GPtrArray) lines = g_steal_pointer (&pending_log_lines);
+
+  for (guint i = 0; lines != NULL && i < lines->len; i++)
+    {
+      const char *line = lines->pdata[i];
+
+      print_log_line (cli, (MigratorLogLevel) (line[0] - '0'), line + 1);
     }
 }
 
@@ -165,6 +192,7 @@ run_upgrade_or_downgrade (MigratorCli        *cli,
     result = migrator_service_downgrade_sync (service, target, flags, NULL, error);
   if (result == NULL)
     return MIGRATOR_CLI_FAILED;
+  flush_log_lines (cli);
 
   if (result->sql != NULL)
     {
@@ -233,6 +261,7 @@ migrator_cli_cmd_stamp (MigratorCli  *cli,
                                         NULL, error);
   if (result == NULL)
     return MIGRATOR_CLI_FAILED;
+  flush_log_lines (cli);
 
   if (cli->json)
     {
@@ -286,6 +315,7 @@ migrator_cli_cmd_merge (MigratorCli  *cli,
                                         NULL, error);
   if (result == NULL)
     return MIGRATOR_CLI_FAILED;
+  flush_log_lines (cli);
 
   revision = migrator_graph_lookup (migrator_project_get_graph (cli->project), result->applied->pdata[0]);
 
@@ -339,6 +369,7 @@ migrator_cli_cmd_status (MigratorCli  *cli,
   status = migrator_service_status_sync (service, NULL, error);
   if (status == NULL)
     return MIGRATOR_CLI_FAILED;
+  flush_log_lines (cli);
 
   if (cli->json)
     {
@@ -398,6 +429,7 @@ migrator_cli_cmd_backup (MigratorCli  *cli,
   result = migrator_service_backup_sync (service, absolute, NULL, error);
   if (result == NULL)
     return MIGRATOR_CLI_FAILED;
+  flush_log_lines (cli);
 
   if (cli->json)
     {
@@ -437,6 +469,7 @@ migrator_cli_cmd_backups (MigratorCli  *cli,
   backups = migrator_service_list_backups_sync (service, NULL, error);
   if (backups == NULL)
     return MIGRATOR_CLI_FAILED;
+  flush_log_lines (cli);
 
   builder = json_builder_new ();
   json_builder_begin_object (builder);
@@ -501,6 +534,7 @@ migrator_cli_cmd_restore (MigratorCli  *cli,
                                           NULL, error);
   if (result == NULL)
     return MIGRATOR_CLI_FAILED;
+  flush_log_lines (cli);
 
   if (cli->json)
     {
@@ -559,6 +593,7 @@ migrator_cli_cmd_reset (MigratorCli  *cli,
                                         NULL, error);
   if (result == NULL)
     return MIGRATOR_CLI_FAILED;
+  flush_log_lines (cli);
 
   print_run_result (cli, result, "upgrade");
   return MIGRATOR_CLI_OK;
