@@ -29,6 +29,7 @@ typedef enum {
   OP_STAMP,
   OP_MERGE,
   OP_STATUS,
+  OP_CURRENT,
   OP_BACKUP,
   OP_LIST_BACKUPS,
   OP_RESTORE,
@@ -912,6 +913,9 @@ run_operation (Operation       *op,
     case OP_STATUS:
       *free_func = (GDestroyNotify) migrator_status_free;
       return do_status (op, error);
+    case OP_CURRENT:
+      *free_func = (GDestroyNotify) g_strfreev;
+      return read_current (op->self, NULL, error);
     case OP_BACKUP:
       return do_backup (op, error);
     case OP_LIST_BACKUPS:
@@ -1356,6 +1360,19 @@ migrator_service_status_async (MigratorService     *self,
 DEFINE_FINISH (status, MigratorStatus *)
 
 void
+migrator_service_current_async (MigratorService     *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (MIGRATOR_IS_SERVICE (self));
+
+  start_operation (self, operation_new (OP_CURRENT, NULL), cancellable,
+                   migrator_service_current_async, callback, user_data);
+}
+DEFINE_FINISH (current, char **)
+
+void
 migrator_service_backup_async (MigratorService     *self,
                                const char          *dest_path,
                                GCancellable        *cancellable,
@@ -1495,6 +1512,15 @@ migrator_service_status_sync (MigratorService  *self,
 {
   g_return_val_if_fail (MIGRATOR_IS_SERVICE (self), NULL);
   return run_sync (self, operation_new (OP_STATUS, NULL), cancellable, error);
+}
+
+char **
+migrator_service_current_sync (MigratorService  *self,
+                               GCancellable     *cancellable,
+                               GError          **error)
+{
+  g_return_val_if_fail (MIGRATOR_IS_SERVICE (self), NULL);
+  return run_sync (self, operation_new (OP_CURRENT, NULL), cancellable, error);
 }
 
 MigratorRunResult *

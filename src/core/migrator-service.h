@@ -99,6 +99,14 @@ void                migrator_service_status_async      (MigratorService      *se
 MigratorStatus     *migrator_service_status_finish     (MigratorService      *self,
                                                         GAsyncResult         *result,
                                                         GError              **error);
+/* The version rows of the database (empty for a missing file). */
+void                migrator_service_current_async     (MigratorService      *self,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+char              **migrator_service_current_finish    (MigratorService      *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
 /* Backs up the database to @dest_path or, when NULL, into the backup
  * folder (then retention applies); result->path is the backup. */
 void                migrator_service_backup_async      (MigratorService      *self,
@@ -164,6 +172,9 @@ MigratorRunResult  *migrator_service_merge_sync        (MigratorService      *se
                                                         GCancellable         *cancellable,
                                                         GError              **error);
 MigratorStatus     *migrator_service_status_sync       (MigratorService      *self,
+                                                        GCancellable         *cancellable,
+                                                        GError              **error);
+char              **migrator_service_current_sync      (MigratorService      *self,
                                                         GCancellable         *cancellable,
                                                         GError              **error);
 MigratorRunResult  *migrator_service_backup_sync       (MigratorService      *self,

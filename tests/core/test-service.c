@@ -459,6 +459,7 @@ test_reset_stamp_backup (Fixture       *f,
   g_autofree char *versions = NULL;
   g_autofree char *rows = NULL;
   g_autofree char *explicit = g_build_filename (f->dir, "copy.db", NULL);
+  g_auto(GStrv) current = NULL;
 
   result = migrator_service_upgrade_sync (f->service, "heads", 0, NULL, &error);
   g_assert_no_error (error);
@@ -477,6 +478,9 @@ test_reset_stamp_backup (Fixture       *f,
   g_assert_no_error (error);
   versions = engine_test_versions (f->db_path);
   g_assert_cmpstr (versions, ==, "aaaa00000001");
+  current = migrator_service_current_sync (f->service, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (current, ((const char *[]) { "aaaa00000001", NULL }));
 
   g_clear_pointer (&result, migrator_run_result_free);
   result = migrator_service_backup_sync (f->service, explicit, NULL, &error);
