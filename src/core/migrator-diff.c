@@ -270,6 +270,10 @@ generated_expression (MigratorSchemaColumn *column)
       migrator_schema_column_get_definition (column) == NULL)
     return NULL;
   normalized = migrator_sql_normalize (migrator_schema_column_get_definition (column));
+  if (g_str_has_suffix (normalized, " stored"))
+    normalized[strlen (normalized) - strlen (" stored")] = '\0';
+  else if (g_str_has_suffix (normalized, " virtual"))
+    normalized[strlen (normalized) - strlen (" virtual")] = '\0';
   as = strstr (normalized, " as (");
   return g_strdup (as != NULL ? as + 1 : normalized);
 }
@@ -578,8 +582,13 @@ foreign_key_display (MigratorSchemaForeignKey *fk)
 {
   g_autofree char *columns = join_names (migrator_schema_foreign_key_get_columns (fk), FALSE);
   g_autofree char *table = migrator_sql_display_identifier (migrator_schema_foreign_key_get_referenced_table (fk));
-  g_autofree char *referenced = join_names (migrator_schema_foreign_key_get_referenced_columns (fk), FALSE);
+  const char *const *ref_columns = migrator_schema_foreign_key_get_referenced_columns (fk);
+  g_autofree char *referenced = NULL;
 
+  /* REFERENCES t without columns: t's primary key. */
+  if (ref_columns[0] == NULL || *ref_columns[0] == '\0')
+    return g_strdup_printf ("(%s) → %s", columns, table);
+  referenced = join_names (ref_columns, FALSE);
   return g_strdup_printf ("(%s) → %s (%s)", columns, table, referenced);
 }
 
@@ -1276,10 +1285,10 @@ plan_columns (TablePlan           *plan,
 
       if (new == NULL)
         {
-          if (migrator_schema_column_get_pk (old) > 0 || migrator_schema_column_get_generated (old) ||
-              column_in_foreign_key (a, name) || column_in_unique_constraint (a, name) ||
+          /* SQLite refuses to drop these; the rebuild is ours to write. */
+          if (migrator_schema_column_get_pk (old) > 0 || column_in_foreign_key (a, name) || column_in_unique_constraint (a, name) ||
               column_in_check (a, name))
-            plan_rebuild (plan, "column %s is part of a key, constraint or generated column", quoted);
+            plan_rebuild (plan, "column %s is part of a key or constraint", quoted);
           else
             add_printf (plan->drop, "ALTER TABLE %s DROP COLUMN %s;", table, quoted);
           continue;

@@ -1271,8 +1271,11 @@ migrator_schema_table_get_foreign_keys (MigratorSchemaTable *self)
 const char *const *
 migrator_schema_table_get_checks (MigratorSchemaTable *self)
 {
+  static const char *const none[] = { NULL };
+
   g_return_val_if_fail (MIGRATOR_IS_SCHEMA_TABLE (self), NULL);
-  return (const char *const *) self->checks->pdata;
+  /* An empty GPtrArray may have no storage at all. */
+  return self->checks->len > 0 ? (const char *const *) self->checks->pdata : none;
 }
 
 const char *
