@@ -48,6 +48,13 @@ typedef struct
   GCancellable         *cancellable;  /* owned: cancelled by the caller's or by _cancel() */
   GCancellable         *caller_cancellable;
   gulong                caller_handler;
+
+  /* Taken on the main thread when the operation starts, so that a reload
+   * of the project there never pulls them from under the worker. */
+  MigratorConfig       *config;
+  MigratorGraph        *graph;
+  char                 *backup_dir;
+  char                 *versions_dir;
 } Operation;
 
 typedef struct
@@ -80,6 +87,7 @@ struct _MigratorService
   GQueue           pending_logs;
   GSource         *idle_source;
   guint            n_operations;
+  gboolean         pending_reload;
   GPtrArray       *active_cancellables;
 };
 
@@ -117,6 +125,10 @@ operation_free (Operation *op)
     g_cancellable_disconnect (op->caller_cancellable, op->caller_handler);
   g_clear_object (&op->caller_cancellable);
   g_clear_object (&op->cancellable);
+  g_clear_pointer (&op->config, migrator_config_free);
+  g_clear_object (&op->graph);
+  g_free (op->backup_dir);
+  g_free (op->versions_dir);
   g_free (op->target);
   g_free (op->message);
   g_free (op->path);
@@ -146,6 +158,7 @@ deliver_state_cb (gpointer user_data)
   g_autofree char *status_text = NULL;
   GQueue logs = G_QUEUE_INIT;
   gboolean busy;
+  gboolean reload;
   double progress;
   LogLine *line;
 
@@ -154,9 +167,19 @@ deliver_state_cb (gpointer user_data)
   progress = self->pending_progress;
   status_text = g_strdup (self->pending_status_text);
   busy = self->n_operations > 0;
+  reload = self->pending_reload;
+  self->pending_reload = FALSE;
   logs = self->pending_logs;
   g_queue_init (&self->pending_logs);
   g_mutex_unlock (&self->state_mutex);
+
+  if (reload)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!migrator_project_reload (self->project, &error))
+        g_signal_emit (self, signals[SIGNAL_LOG], 0, MIGRATOR_LOG_LEVEL_ERROR, error->message);
+    }
 
   g_object_freeze_notify (G_OBJECT (self));
 
@@ -273,9 +296,9 @@ runner_progress_cb (double      fraction,
 }
 
 static MigratorConfig *
-service_config (MigratorService *self)
+op_config (Operation *op)
 {
-  return migrator_project_get_config (self->project);
+  return op->config;
 }
 
 /* "Existing" means there is something to lose: a new or empty file is
@@ -302,7 +325,7 @@ take_backup (Operation          *op,
              GError            **error)
 {
   MigratorService *self = op->self;
-  g_autofree char *dir = migrator_project_get_backup_dir (self->project);
+  const char *dir = op->backup_dir;
   g_autofree char *label = backup_label (current);
   char *path;
 
@@ -318,8 +341,8 @@ static void
 apply_retention (Operation *op)
 {
   MigratorService *self = op->self;
-  MigratorConfig *config = service_config (self);
-  g_autofree char *dir = migrator_project_get_backup_dir (self->project);
+  MigratorConfig *config = op_config (op);
+  const char *dir = op->backup_dir;
   g_autoptr(GPtrArray) deleted = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -354,28 +377,28 @@ before_change_cb (MigratorDatabase   *db,
 static gboolean
 backups_wanted (Operation *op)
 {
-  return service_config (op->self)->backup_enabled &&
+  return op_config (op)->backup_enabled &&
          !(op->flags & MIGRATOR_SERVICE_FLAGS_NO_BACKUP) &&
          database_has_content (op->self);
 }
 
 static MigratorDatabase *
-open_database (MigratorService  *self,
-               gboolean          create,
-               GError          **error)
+open_database (Operation  *op,
+               gboolean    create,
+               GError    **error)
 {
-  MigratorConfig *config = service_config (self);
+  MigratorConfig *config = op_config (op);
 
-  return migrator_database_open (self->database_path, config->version_table,
+  return migrator_database_open (op->self->database_path, config->version_table,
                                  config->history_table, config->lock_timeout_ms,
                                  create, error);
 }
 
 /* Version rows read without creating anything; a missing file is base. */
 static char **
-read_current (MigratorService  *self,
-              gboolean         *table_exists,
-              GError          **error)
+read_current (Operation  *op,
+              gboolean   *table_exists,
+              GError    **error)
 {
   g_autoptr(MigratorDatabase) db = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -383,7 +406,7 @@ read_current (MigratorService  *self,
   if (table_exists != NULL)
     *table_exists = FALSE;
 
-  db = open_database (self, FALSE, &local_error);
+  db = open_database (op, FALSE, &local_error);
   if (db == NULL)
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
@@ -403,18 +426,17 @@ generate_sql (Operation          *op,
               MigratorDirection   direction,
               GError            **error)
 {
-  MigratorService *self = op->self;
-  MigratorConfig *config = service_config (self);
+  MigratorConfig *config = op_config (op);
   g_autoptr(MigratorRunResult) result = NULL;
   g_auto(GStrv) current = NULL;
   gboolean table_exists = FALSE;
   char *sql;
 
-  current = read_current (self, &table_exists, error);
+  current = read_current (op, &table_exists, error);
   if (current == NULL)
     return NULL;
 
-  sql = migrator_runner_generate_sql (migrator_project_get_graph (self->project),
+  sql = migrator_runner_generate_sql (op->graph,
                                       config->version_table, table_exists,
                                       (const char *const *) current, op->target, direction,
                                       config->transaction, error);
@@ -432,7 +454,7 @@ init_run_options (Operation          *op,
                   gboolean            with_backup)
 {
   *options = (MigratorRunOptions) {
-    .transaction = service_config (op->self)->transaction,
+    .transaction = op_config (op)->transaction,
     .dry_run = (op->flags & MIGRATOR_SERVICE_FLAGS_DRY_RUN) != 0,
     .cancellable = op->cancellable,
     .log = runner_log_cb,
@@ -449,7 +471,7 @@ do_run (Operation          *op,
 {
   MigratorService *self = op->self;
   g_autoptr(MigratorDatabase) db = NULL;
-  MigratorConfig *config = service_config (self);
+  MigratorConfig *config = op_config (op);
   MigratorRunOptions options;
   MigratorRunResult *result;
   gboolean dry_run = (op->flags & MIGRATOR_SERVICE_FLAGS_DRY_RUN) != 0;
@@ -464,11 +486,11 @@ do_run (Operation          *op,
     db = migrator_database_open (":memory:", config->version_table, config->history_table,
                                  config->lock_timeout_ms, TRUE, error);
   else
-    db = open_database (self, TRUE, error);
+    db = open_database (op, TRUE, error);
   if (db == NULL)
     return NULL;
 
-  result = migrator_runner_run (db, migrator_project_get_graph (self->project),
+  result = migrator_runner_run (db, op->graph,
                                 op->target, direction, &options, error);
 
   if (result != NULL && result->backup != NULL)
@@ -487,11 +509,11 @@ do_stamp (Operation  *op,
 
   init_run_options (op, &options, backups_wanted (op));
 
-  db = open_database (op->self, TRUE, error);
+  db = open_database (op, TRUE, error);
   if (db == NULL)
     return NULL;
 
-  result = migrator_runner_stamp (db, migrator_project_get_graph (op->self->project),
+  result = migrator_runner_stamp (db, op->graph,
                                   op->target, &options, error);
   if (result != NULL && result->backup != NULL)
     apply_retention (op);
@@ -503,7 +525,7 @@ do_merge (Operation  *op,
           GError    **error)
 {
   MigratorService *self = op->self;
-  MigratorGraph *graph = migrator_project_get_graph (self->project);
+  MigratorGraph *graph = op->graph;
   g_autoptr(GPtrArray) parents = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(MigratorRunResult) result = NULL;
@@ -543,11 +565,11 @@ do_merge (Operation  *op,
 
   slug = migrator_revision_slugify (op->message);
   file_name = g_strdup_printf ("%s_%s.sql", id, slug);
-  path = g_build_filename (migrator_project_get_versions_dir (self->project), file_name, NULL);
+  path = g_build_filename (op->versions_dir, file_name, NULL);
   text = migrator_revision_render_new (id, (const char *const *) parents->pdata, op->message,
                                        now, NULL, NULL, NULL);
 
-  if (g_mkdir_with_parents (migrator_project_get_versions_dir (self->project), 0755) != 0 ||
+  if (g_mkdir_with_parents (op->versions_dir, 0755) != 0 ||
       !g_file_set_contents (path, text, -1, error))
     {
       if (error != NULL && *error == NULL)
@@ -556,8 +578,10 @@ do_merge (Operation  *op,
       return NULL;
     }
 
-  if (!migrator_project_reload (self->project, error))
-    return NULL;
+  /* The project is reloaded on the main thread, before the result. */
+  g_mutex_lock (&self->state_mutex);
+  self->pending_reload = TRUE;
+  g_mutex_unlock (&self->state_mutex);
 
   report_logf (self, MIGRATOR_LOG_LEVEL_INFO, _("Generated merge revision %s: %s"), id, path);
 
@@ -578,7 +602,7 @@ ptr_array_to_strv (GPtrArray *array)
  * they were last applied. Revisions without a recorded upgrade (stamped,
  * applied by Alembic) are not reported. */
 static char **
-find_changed (MigratorService    *self,
+find_changed (Operation          *op,
               MigratorGraph      *graph,
               const char *const  *current,
               GError            **error)
@@ -590,7 +614,7 @@ find_changed (MigratorService    *self,
   g_autoptr(GPtrArray) ordered = migrator_graph_get_ordered (graph);
   GPtrArray *changed = g_ptr_array_new_with_free_func (g_free);
 
-  db = open_database (self, FALSE, NULL);
+  db = open_database (op, FALSE, NULL);
   if (db == NULL || current[0] == NULL)
     return ptr_array_to_strv (changed);
 
@@ -631,7 +655,7 @@ do_status (Operation  *op,
            GError    **error)
 {
   MigratorService *self = op->self;
-  MigratorGraph *graph = migrator_project_get_graph (self->project);
+  MigratorGraph *graph = op->graph;
   g_autoptr(MigratorStatus) status = g_new0 (MigratorStatus, 1);
   g_autoptr(GPtrArray) heads = migrator_graph_get_heads (graph);
   g_autoptr(MigratorPlan) plan = NULL;
@@ -639,7 +663,7 @@ do_status (Operation  *op,
 
   status->database = g_strdup (self->database_path);
   status->exists = g_file_test (self->database_path, G_FILE_TEST_EXISTS);
-  status->current = read_current (self, NULL, error);
+  status->current = read_current (op, NULL, error);
   if (status->current == NULL)
     return NULL;
 
@@ -667,7 +691,7 @@ do_status (Operation  *op,
     }
   status->pending = ptr_array_to_strv (ids);
 
-  status->changed = find_changed (self, graph, (const char *const *) status->current, error);
+  status->changed = find_changed (op, graph, (const char *const *) status->current, error);
   if (status->changed == NULL)
     return NULL;
 
@@ -675,15 +699,15 @@ do_status (Operation  *op,
 }
 
 static void
-record_history_best_effort (MigratorService      *self,
+record_history_best_effort (Operation            *op,
                             MigratorHistoryEntry *entry)
 {
   g_autoptr(MigratorDatabase) db = NULL;
   g_autoptr(GError) error = NULL;
 
-  db = open_database (self, FALSE, &error);
+  db = open_database (op, FALSE, &error);
   if (db == NULL || !migrator_database_record_history (db, entry, &error))
-    report_logf (self, MIGRATOR_LOG_LEVEL_WARNING,
+    report_logf (op->self, MIGRATOR_LOG_LEVEL_WARNING,
                  _("Could not record the step in the history table: %s"), error->message);
 }
 
@@ -728,7 +752,7 @@ do_backup (Operation  *op,
       return NULL;
     }
 
-  current = read_current (self, NULL, error);
+  current = read_current (op, NULL, error);
   if (current == NULL)
     return NULL;
 
@@ -752,7 +776,7 @@ do_backup (Operation  *op,
 
   label = backup_label ((const char *const *) current);
   entry = simple_history_entry (label, "backup", result->path, NULL, started_us, started_at);
-  record_history_best_effort (self, entry);
+  record_history_best_effort (op, entry);
 
   if (op->path == NULL)
     apply_retention (op);
@@ -764,9 +788,7 @@ static GPtrArray *
 do_list_backups (Operation  *op,
                  GError    **error)
 {
-  g_autofree char *dir = migrator_project_get_backup_dir (op->self->project);
-
-  return migrator_backup_list (dir, op->self->database_path, error);
+  return migrator_backup_list (op->backup_dir, op->self->database_path, error);
 }
 
 static MigratorRunResult *
@@ -774,7 +796,7 @@ do_restore (Operation  *op,
             GError    **error)
 {
   MigratorService *self = op->self;
-  g_autofree char *dir = migrator_project_get_backup_dir (self->project);
+  const char *dir = op->backup_dir;
   g_autofree char *source = NULL;
   g_autofree char *started_at = migrator_database_now_iso8601 ();
   g_autofree char *message = NULL;
@@ -789,7 +811,7 @@ do_restore (Operation  *op,
   if (source == NULL)
     return NULL;
 
-  current = read_current (self, NULL, error);
+  current = read_current (op, NULL, error);
   if (current == NULL)
     return NULL;
 
@@ -810,7 +832,7 @@ do_restore (Operation  *op,
   report_logf (self, MIGRATOR_LOG_LEVEL_INFO, _("Restored %s from %s (verified)"),
                self->database_path, source);
 
-  after = read_current (self, NULL, error);
+  after = read_current (op, NULL, error);
   if (after == NULL)
     return NULL;
   g_strfreev (result->to);
@@ -819,7 +841,7 @@ do_restore (Operation  *op,
   label = backup_label ((const char *const *) after);
   message = g_strdup_printf (_("restored from %s"), source);
   entry = simple_history_entry (label, "restore", result->backup, message, started_us, started_at);
-  record_history_best_effort (self, entry);
+  record_history_best_effort (op, entry);
 
   if (result->backup != NULL)
     apply_retention (op);
@@ -859,7 +881,7 @@ do_reset (Operation  *op,
   g_auto(GStrv) current = NULL;
   MigratorRunResult *result;
 
-  current = read_current (self, NULL, error);
+  current = read_current (op, NULL, error);
   if (current == NULL)
     return NULL;
 
@@ -915,7 +937,7 @@ run_operation (Operation       *op,
       return do_status (op, error);
     case OP_CURRENT:
       *free_func = (GDestroyNotify) g_strfreev;
-      return read_current (op->self, NULL, error);
+      return read_current (op, NULL, error);
     case OP_BACKUP:
       return do_backup (op, error);
     case OP_LIST_BACKUPS:
@@ -991,6 +1013,10 @@ start_operation (MigratorService     *self,
 
   op->self = self;
   op->cancellable = g_cancellable_new ();
+  op->config = migrator_config_copy (migrator_project_get_config (self->project));
+  op->graph = g_object_ref (migrator_project_get_graph (self->project));
+  op->backup_dir = migrator_project_get_backup_dir (self->project);
+  op->versions_dir = g_strdup (migrator_project_get_versions_dir (self->project));
   if (cancellable != NULL)
     {
       op->caller_cancellable = g_object_ref (cancellable);
