@@ -236,6 +236,7 @@ typedef struct
 {
   GCancellable *cancellable;
   guint         delay_ms;
+  GThread      *thread;
 } CancelData;
 
 static gpointer
@@ -248,6 +249,19 @@ cancel_later_thread (gpointer user_data)
   return NULL;
 }
 
+/* The cancel is armed only once the slow revision has started, so the
+ * test always interrupts a running statement. */
+static void
+cancel_when_slow_starts_cb (MigratorLogLevel  level,
+                            const char       *message,
+                            gpointer          user_data)
+{
+  CancelData *data = user_data;
+
+  if (data->thread == NULL && strstr (message, "-> bbbb00000002") != NULL)
+    data->thread = g_thread_new ("cancel", cancel_later_thread, data);
+}
+
 static void
 test_cancel (Fixture       *f,
              gconstpointer  data)
@@ -258,8 +272,7 @@ test_cancel (Fixture       *f,
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   g_autofree char *outcome = NULL;
-  CancelData cancel = { cancellable, 150 };
-  GThread *thread;
+  CancelData cancel = { cancellable, 150, NULL };
   gint64 start, elapsed;
   const char *slow =
     REV_HEADER ("bbbb00000002", "aaaa00000001", "Slow")
@@ -277,15 +290,19 @@ test_cancel (Fixture       *f,
   before = engine_test_dump (f->db_path);
 
   f->options.cancellable = cancellable;
-  thread = g_thread_new ("cancel", cancel_later_thread, &cancel);
+  f->options.log = cancel_when_slow_starts_cb;
+  f->options.user_data = &cancel;
   start = g_get_monotonic_time ();
   result = run (f, "heads", MIGRATOR_DIRECTION_UPGRADE, &error);
   elapsed = (g_get_monotonic_time () - start) / 1000;
-  g_thread_join (thread);
+  g_assert_nonnull (cancel.thread);
+  g_thread_join (cancel.thread);
 
   g_assert_null (result);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  /* The cancel comes 150 ms into the statement; SQLite stops within ms. */
   g_test_message ("cancelled after %" G_GINT64_FORMAT " ms", elapsed);
+  g_assert_cmpint (elapsed, >=, 150);
   g_assert_cmpint (elapsed, <, 20000);
 
   after = engine_test_dump (f->db_path);
