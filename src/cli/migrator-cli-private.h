@@ -66,6 +66,13 @@ int migrator_cli_cmd_current   (MigratorCli *cli, int argc, char **argv, GError 
 int migrator_cli_cmd_revision  (MigratorCli *cli, int argc, char **argv, GError **error);
 /* migrator-cli-history.c */
 int migrator_cli_cmd_history   (MigratorCli *cli, int argc, char **argv, GError **error);
+/* migrator-cli-schema.c */
+int migrator_cli_cmd_schema    (MigratorCli *cli, int argc, char **argv, GError **error);
+int migrator_cli_cmd_diff      (MigratorCli *cli, int argc, char **argv, GError **error);
+/* revision --autogenerate: the SQL from @parents' schema to schema.sql;
+ * TRUE with both NULL (after saying so) when nothing changed. */
+gboolean migrator_cli_autogenerate (MigratorCli *cli, const char *const *parents,
+                                    char **upgrade_sql, char **downgrade_sql, GError **error);
 /* migrator-cli-engine.c */
 int migrator_cli_cmd_upgrade   (MigratorCli *cli, int argc, char **argv, GError **error);
 int migrator_cli_cmd_downgrade (MigratorCli *cli, int argc, char **argv, GError **error);

@@ -274,13 +274,15 @@ render (const char *id,
         GStrv       parents,
         const char *message,
         GStrv       labels,
-        GStrv       depends_on)
+        GStrv       depends_on,
+        const char *upgrade_sql,
+        const char *downgrade_sql)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *text = NULL;
 
   text = migrator_revision_render_new (id, (const char *const *) parents, message, now,
-                                       (const char *const *) labels, NULL, NULL);
+                                       (const char *const *) labels, upgrade_sql, downgrade_sql);
   return add_depends_on (text, depends_on);
 }
 
@@ -349,17 +351,21 @@ migrator_cli_cmd_revision (MigratorCli *cli,
   g_auto(RevisionOptions) o = {
     0,
   };
+  gboolean autogenerate = FALSE;
   const GOptionEntry entries[] = {
     { "message", 'm', 0, G_OPTION_ARG_STRING, &o.message, N_("What the revision does (required)"), N_("MESSAGE") },
       { "head", 0, 0, G_OPTION_ARG_STRING, &o.head, N_("Parent revision instead of the single head; “base” starts a new root"), N_("REV") },
         { "branch-label", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.branch_labels, N_("Label for the branch this revision starts"), N_("LABEL") },
           { "depends-on", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.depends_on, N_("Revision this one depends on (repeatable)"), N_("REV") },
             { "rev-id", 0, 0, G_OPTION_ARG_STRING, &o.rev_id, N_("Use this id instead of a random one"), N_("ID") },
+    { "autogenerate", 0, 0, G_OPTION_ARG_NONE, &autogenerate, N_("Fill in the SQL from head's schema to schema.sql"), NULL },
               { NULL } };
   g_autofree char *id = NULL;
   g_autofree char *text = NULL;
   g_autofree char *file_name = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *upgrade_sql = NULL;
+  g_autofree char *downgrade_sql = NULL;
   g_auto(GStrv) parents = NULL;
   g_auto(GStrv) labels = NULL;
   g_auto(GStrv) depends_on = NULL;
@@ -383,7 +389,12 @@ migrator_cli_cmd_revision (MigratorCli *cli,
       !(depends_on = resolve_dependencies (graph, dependency_args, error)))
     return MIGRATOR_CLI_FAILED;
 
-  text = render (id, parents, o.message, labels, depends_on);
+  if (autogenerate &&
+      !migrator_cli_autogenerate (cli, (const char *const *) parents, &upgrade_sql, &downgrade_sql, error))
+    return MIGRATOR_CLI_FAILED;
+  if (autogenerate && upgrade_sql == NULL)
+    return MIGRATOR_CLI_OK; /* "No changes detected" */
+  text = render (id, parents, o.message, labels, depends_on, upgrade_sql, downgrade_sql);
   file_name = file_name_for (id, o.message);
   if (!write_revision (project, file_name, text, &path, error))
     return MIGRATOR_CLI_FAILED;

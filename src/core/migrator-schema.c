@@ -2200,15 +2200,19 @@ append_identifiers (GString            *text,
 
 static void
 column_to_text (GString              *text,
-                MigratorSchemaColumn *column)
+                MigratorSchemaColumn *column,
+                guint                 n_pk)
 {
   g_autofree char *name = migrator_sql_display_identifier (column->name);
 
   g_string_append_printf (text, "    %s", name);
   if (*column->type_name != '\0')
     g_string_append_printf (text, " %s", column->type_name);
-  if (column->pk > 0)
+  /* In a composite key, the column's position in it. */
+  if (column->pk > 0 && n_pk > 1)
     g_string_append_printf (text, " PRIMARY KEY (%u)", column->pk);
+  else if (column->pk > 0)
+    g_string_append (text, " PRIMARY KEY");
   if (column->notnull)
     g_string_append (text, " NOT NULL");
   if (column->default_value != NULL)
@@ -2229,7 +2233,7 @@ table_to_text (GString             *text,
                MigratorSchemaTable *table)
 {
   g_autofree char *name = migrator_sql_display_identifier (table->name);
-  guint n;
+  guint n, n_pk = 0;
 
   g_string_append_printf (text, _("Table %s"), name);
   if (table->strict)
@@ -2241,12 +2245,18 @@ table_to_text (GString             *text,
   g_string_append_c (text, '\n');
 
   n = g_list_model_get_n_items (G_LIST_MODEL (table->columns));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(MigratorSchemaColumn) column = g_list_model_get_item (G_LIST_MODEL (table->columns), i);
+
+      n_pk += column->pk > 0;
+    }
   g_string_append_printf (text, "  %s\n", _("Columns:"));
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(MigratorSchemaColumn) column = g_list_model_get_item (G_LIST_MODEL (table->columns), i);
 
-      column_to_text (text, column);
+      column_to_text (text, column, n_pk);
     }
 
   n = g_list_model_get_n_items (G_LIST_MODEL (table->indexes));
