@@ -381,6 +381,15 @@ migrator_cli_cmd_status (MigratorCli  *cli,
       migrator_cli_json_add_strv (builder, "heads", (const char *const *) status->heads);
       migrator_cli_json_add_strv (builder, "pending", (const char *const *) status->pending);
       migrator_cli_json_add_strv (builder, "changed", (const char *const *) status->changed);
+      json_builder_set_member_name (builder, "lint");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "errors");
+      json_builder_add_int_value (builder, status->lint_errors);
+      json_builder_set_member_name (builder, "warnings");
+      json_builder_add_int_value (builder, status->lint_warnings);
+      json_builder_set_member_name (builder, "info");
+      json_builder_add_int_value (builder, status->lint_infos);
+      json_builder_end_object (builder);
       json_builder_end_object (builder);
       migrator_cli_print_json (json_builder_get_root (builder));
       return MIGRATOR_CLI_OK;
@@ -391,6 +400,8 @@ migrator_cli_cmd_status (MigratorCli  *cli,
   print_list (cli, _("Current:"), status->current, "base");
   print_list (cli, _("Heads:"), status->heads, _("(none)"));
   print_list (cli, _("Pending:"), status->pending, _("(none: up to date)"));
+  migrator_cli_info (cli, _("%-9s %u errors, %u warnings, %u notes (details: migrator check)"),
+                     _("Lint:"), status->lint_errors, status->lint_warnings, status->lint_infos);
   if (status->changed[0] != NULL)
     {
       print_list (cli, _("Changed:"), status->changed, "");

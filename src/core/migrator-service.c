@@ -12,6 +12,7 @@
 #include "migrator-database.h"
 #include "migrator-error.h"
 #include "migrator-graph.h"
+#include "migrator-lint.h"
 #include "migrator-project.h"
 #include "migrator-revision.h"
 #include "migrator-runner.h"
@@ -659,6 +660,7 @@ do_status (Operation  *op,
   g_autoptr(MigratorStatus) status = g_new0 (MigratorStatus, 1);
   g_autoptr(GPtrArray) heads = migrator_graph_get_heads (graph);
   g_autoptr(MigratorPlan) plan = NULL;
+  g_autoptr(GPtrArray) findings = NULL;
   GPtrArray *ids;
 
   status->database = g_strdup (self->database_path);
@@ -694,6 +696,19 @@ do_status (Operation  *op,
   status->changed = find_changed (op, graph, (const char *const *) status->current, error);
   if (status->changed == NULL)
     return NULL;
+
+  findings = migrator_lint_graph (graph);
+  for (guint i = 0; i < findings->len; i++)
+    {
+      MigratorFinding *finding = findings->pdata[i];
+
+      if (finding->severity == MIGRATOR_SEVERITY_ERROR)
+        status->lint_errors++;
+      else if (finding->severity == MIGRATOR_SEVERITY_WARNING)
+        status->lint_warnings++;
+      else
+        status->lint_infos++;
+    }
 
   return g_steal_pointer (&status);
 }

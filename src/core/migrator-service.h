@@ -26,6 +26,9 @@ typedef struct
   char **heads;      /* graph heads */
   char **pending;    /* revisions an "upgrade heads" would run, in order */
   char **changed;    /* applied revisions whose file changed since (checksum) */
+  guint  lint_errors;   /* lint findings over the whole graph, by severity */
+  guint  lint_warnings;
+  guint  lint_infos;
 } MigratorStatus;
 
 void migrator_status_free (MigratorStatus *self);

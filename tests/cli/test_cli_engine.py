@@ -263,9 +263,11 @@ class CommandsTest(EngineTestCase):
     def test_status(self):
         project, db = self.three_revisions()
         out = self.ok("--json", "status", project=project).json()
+        lint = out.pop("lint")
         self.assertEqual(out, {"database": db, "current": [], "heads": ["cccc00000003"],
                                "pending": ["aaaa00000001", "bbbb00000002", "cccc00000003"],
                                "changed": []})
+        self.assertEqual(sorted(lint), ["errors", "info", "warnings"])
         self.assertFalse(os.path.exists(db))
         self.ok("upgrade", "bbbb00000002", project=project)
         path = os.path.join(project, "versions", "aaaa00000001_rev.sql")
@@ -277,6 +279,7 @@ class CommandsTest(EngineTestCase):
         self.assertEqual(out["changed"], ["aaaa00000001"])
         text = self.ok("status", project=project).out
         self.assertIn("Pending:  cccc00000003", text)
+        self.assertRegex(text, r"Lint:\s+\d+ errors, \d+ warnings")
 
     def test_stamp(self):
         project, db = self.three_revisions()
