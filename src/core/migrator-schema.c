@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "migrator-batch.h"
 #include "migrator-error.h"
 #include "migrator-graph.h"
 #include "migrator-revision.h"
@@ -1974,25 +1975,17 @@ migrator_schema_replay (sqlite3           *db,
   if (plan == NULL)
     return FALSE;
 
+  /* Revisions may hold the batch ALTER statements of SPEC §3.1. */
   for (guint i = 0; i < plan->steps->len; i++)
     {
       MigratorPlanStep *step = g_ptr_array_index (plan->steps, i);
       GPtrArray *statements = migrator_revision_get_upgrade_statements (step->revision);
 
-      for (guint j = 0; statements != NULL && j < statements->len; j++)
+      if (statements != NULL &&
+          !migrator_batch_run_statements (db, statements, migrator_revision_get_id (step->revision), NULL, error))
         {
-          MigratorStatement *statement = g_ptr_array_index (statements, j);
-          g_autoptr(GError) local_error = NULL;
-
-          if (!exec_statement (db, statement->sql, &local_error))
-            {
-              g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_DATABASE,
-                           _("Revision %s (%s:%u): %s"),
-                           migrator_revision_get_id (step->revision),
-                           migrator_revision_get_path (step->revision),
-                           statement->line, local_error->message);
-              return FALSE;
-            }
+          g_prefix_error (error, "%s: ", migrator_revision_get_path (step->revision));
+          return FALSE;
         }
     }
   return TRUE;

@@ -68,7 +68,7 @@ MigratorSchema     *migrator_schema_new_at_revision        (MigratorGraph      *
                                                             const char *const  *ignored_tables,
                                                             GError            **error);
 /* Executes the upgrade statements of base..@revision on @db (a fresh
- * database), using the batch ALTER support when it is built in. */
+ * database), batch ALTER statements included. */
 gboolean            migrator_schema_replay                 (sqlite3            *db,
                                                             MigratorGraph      *graph,
                                                             MigratorRevision   *revision,

@@ -101,7 +101,7 @@ class SchemaCommandTest(SchemaCase):
         self.write_revision(self.project, "ccc", down="bbb", upgrade="\nCREATE TABLE users (x);")
         result = self.fails(1, "schema", "--at", "ccc", project=self.project)
         self.assertIn("ccc", result.err)
-        self.assertIn("ccc_rev.sql:7", result.err)
+        self.assertIn("ccc_rev.sql: revision ccc, line 7: ", result.err)
 
 
 class DiffCommandTest(SchemaCase):

@@ -373,7 +373,7 @@ test_schema_at_revision (void)
   g_assert_null (broken);
   g_assert_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_DATABASE);
   g_assert_nonnull (strstr (error->message, "ccc"));
-  g_assert_nonnull (strstr (error->message, "ccc_rev.sql:8"));
+  g_assert_nonnull (strstr (error->message, "ccc_rev.sql: revision ccc, line 8: "));
   g_assert_nonnull (strstr (error->message, "already exists"));
 }
 
