@@ -337,6 +337,8 @@ make_graph (const char *failing_upgrade)
   write_revision (dir, "aaa", "none", "CREATE TABLE users (id INTEGER PRIMARY KEY);");
   write_revision (dir, "bbb", "aaa", "ALTER TABLE users ADD COLUMN name TEXT;\nCREATE INDEX users_name ON users (name);");
   write_revision (dir, "ccc", "bbb", failing_upgrade);
+  write_revision (dir, "ddd", "bbb", "ALTER TABLE users ALTER COLUMN name SET NOT NULL;\n"
+                                     "ALTER TABLE users ALTER COLUMN name TYPE VARCHAR(40);");
   graph = migrator_graph_load (dir, &error);
   g_assert_no_error (error);
   return graph;
@@ -367,6 +369,19 @@ test_schema_at_revision (void)
   users = migrator_schema_lookup_table (second, "users");
   g_assert_cmpuint (g_list_model_get_n_items (migrator_schema_table_get_columns (users)), ==, 2);
   g_assert_cmpuint (g_list_model_get_n_items (migrator_schema_table_get_indexes (users)), ==, 1);
+
+  /* Batch ALTER statements replay through the table rebuild. */
+  {
+    g_autoptr(MigratorSchema) batch = NULL;
+    MigratorSchemaColumn *name;
+
+    batch = migrator_schema_new_at_revision (graph, migrator_graph_lookup (graph, "ddd"), NULL, &error);
+    g_assert_no_error (error);
+    name = migrator_schema_table_lookup_column (migrator_schema_lookup_table (batch, "users"), "name");
+    g_assert_true (migrator_schema_column_get_notnull (name));
+    g_assert_cmpstr (migrator_schema_column_get_type_name (name), ==, "VARCHAR(40)");
+    g_assert_cmpuint (g_list_model_get_n_items (migrator_schema_table_get_indexes (migrator_schema_lookup_table (batch, "users"))), ==, 1);
+  }
 
   /* The error names the revision, its file and the line. */
   broken = migrator_schema_new_at_revision (graph, migrator_graph_lookup (graph, "ccc"), NULL, &error);
