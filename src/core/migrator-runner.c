@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "migrator-batch.h"
 #include "migrator-error.h"
 #include "migrator-revision.h"
 #include "migrator-runner.h"
@@ -402,6 +403,69 @@ step_statements (MigratorPlanStep *step)
   return migrator_revision_get_upgrade_statements (step->revision);
 }
 
+/* migrator-batch (SPEC §3.1), hooked in by the batch ALTER code: the batch
+ * statements starting at @first that name the same table run as one table
+ * rebuild (migrator_batch_execute(), in a savepoint of this transaction).
+ * Sets *@n_run to how many statements ran: 0 when @first is not a batch
+ * statement, which then runs natively. */
+static gboolean
+run_batch_group (RunContext        *ctx,
+                 MigratorRevision  *revision,
+                 GPtrArray         *statements,
+                 guint              first,
+                 guint             *n_run,
+                 GError           **error)
+{
+  g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func ((GDestroyNotify) migrator_batch_op_free);
+  const MigratorStatement *statement = statements->pdata[first];
+
+  *n_run = 0;
+  for (guint i = first; i < statements->len; i++)
+    {
+      const MigratorStatement *next = statements->pdata[i];
+      g_autoptr(GError) local_error = NULL;
+      MigratorBatchOp *op = NULL;
+
+      if (!migrator_batch_parse (next->sql, &op, &local_error))
+        {
+          if (i > first)
+            break;  /* reported when it comes first */
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          prefix_statement_error (error, revision, next->line, next->sql);
+          return FALSE;
+        }
+      if (op == NULL ||
+          (ops->len > 0 && g_ascii_strcasecmp (op->table, ((MigratorBatchOp *) ops->pdata[0])->table) != 0))
+        {
+          migrator_batch_op_free (op);
+          break;
+        }
+      op->line = next->line;
+      g_ptr_array_add (ops, op);
+    }
+
+  if (ops->len == 0)
+    return TRUE;
+  *n_run = ops->len;
+
+  if (g_cancellable_set_error_if_cancelled (run_cancellable (ctx), error))
+    return FALSE;
+  if (!migrator_batch_execute (migrator_database_get_handle (ctx->db), ops, NULL, error))
+    {
+      if (g_cancellable_is_cancelled (run_cancellable (ctx)))
+        {
+          g_clear_error (error);
+          g_cancellable_set_error_if_cancelled (run_cancellable (ctx), error);
+          return FALSE;
+        }
+      prefix_statement_error (error, revision, statement->line, statement->sql);
+      return FALSE;
+    }
+  run_log (ctx, MIGRATOR_LOG_LEVEL_INFO, _("Rebuilt table %s for %u batch statement(s)"),
+           ((MigratorBatchOp *) ops->pdata[0])->table, ops->len);
+  return TRUE;
+}
+
 static gboolean
 run_step_statements (RunContext        *ctx,
                      MigratorPlanStep  *step,
@@ -413,7 +477,21 @@ run_step_statements (RunContext        *ctx,
   gboolean ok = TRUE;
 
   for (guint i = 0; ok && statements != NULL && i < statements->len; i++)
-    ok = migrator_runner_execute_statement (ctx, step->revision, statements->pdata[i], error);
+    {
+      guint n_batch = 0;
+
+      /* migrator-batch: batch ALTER statements run as table rebuilds. */
+      if (db != NULL)
+        {
+          ok = run_batch_group (ctx, step->revision, statements, i, &n_batch, error);
+          if (!ok || n_batch > 0)
+            {
+              i += n_batch > 0 ? n_batch - 1 : 0;
+              continue;
+            }
+        }
+      ok = migrator_runner_execute_statement (ctx, step->revision, statements->pdata[i], error);
+    }
 
   if (db != NULL)
     ctx->rows_written += sqlite3_total_changes64 (db) - before;
