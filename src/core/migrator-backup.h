@@ -13,10 +13,23 @@ G_BEGIN_DECLS
  * and label only keep [A-Za-z0-9._-] (anything else becomes '_'); a second
  * backup in the same second gets -1, -2 … before ".db". It is written to a
  * "<name>.XXXXXX.partial" file next to its final place, checked with
- * PRAGMA quick_check, fsynced and only then renamed into place, so a failed
- * or cancelled backup leaves no file behind. Backups are always rollback
- * journal files (a copy of a WAL database gets the legacy header bytes), so
- * opening one never creates -wal/-shm files in the backup folder.
+ * PRAGMA quick_check, fsynced and only then renamed into place (and the
+ * folder fsynced), so a failed or cancelled backup leaves no file behind.
+ *
+ * How the copy is made depends on the journal mode of the database:
+ * - rollback journal (delete, truncate, persist, memory, off): a read
+ *   transaction holds the SHARED lock, which keeps writers out, and the file
+ *   is copied with large reads and writes. A second connection, opened
+ *   under that same lock, runs quick_check on the very bytes being copied,
+ *   in parallel with the copy and the fsync (run afterwards it would double
+ *   the time of a large backup); then the copy must open as a database and
+ *   have the source's size. Writers wait for the copy and the check.
+ * - WAL: the online backup API copies the snapshot of a read transaction,
+ *   in steps; writers go on meanwhile. quick_check runs on the copy, in
+ *   parallel with its fsync.
+ * Backups are always rollback journal files (a copy of a WAL database gets
+ * the legacy header bytes), so opening one never creates -wal/-shm files in
+ * the backup folder.
  *
  * Errors: MIGRATOR_ERROR_DATABASE (SQLite failed, damaged file),
  * MIGRATOR_ERROR_LOCKED (busy for longer than the busy timeout),

@@ -571,6 +571,50 @@ test_create_errors (Fixture       *fx,
   g_assert_cmpint (count_rows (fx->db_path), ==, 10);
 }
 
+/* A damaged database is not backed up: no file, an error naming it. */
+static void
+test_create_damaged_source (Fixture       *fx,
+                            gconstpointer  data)
+{
+  const char *mode = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  char *backup;
+
+  make_db (fx->db_path, mode, 2000);
+  damage_file (fx->db_path);
+  before = file_checksum (fx->db_path);
+
+  backup = migrator_backup_create (fx->db_path, fx->backup_dir, "base", NULL, NULL, NULL, &error);
+  g_assert_null (backup);
+  g_assert_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_DATABASE);
+  g_assert_nonnull (strstr (error->message, fx->db_path));
+  g_test_message ("damaged source: %s", error->message);
+  g_assert_cmpuint (count_files (fx->backup_dir), ==, 0);
+
+  after = file_checksum (fx->db_path);
+  g_assert_cmpstr (before, ==, after);
+}
+
+/* sqlite3_open creates an empty file: that is a database too. */
+static void
+test_create_empty_source (Fixture       *fx,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backup = NULL;
+  struct stat st;
+
+  g_assert_true (g_file_set_contents (fx->db_path, "", 0, NULL));
+  backup = make_backup (fx, NULL);
+  assert_name_matches (backup, "app", "base");
+  g_assert_cmpint (g_stat (backup, (GStatBuf *) &st), ==, 0);
+  g_assert_cmpint (st.st_size, ==, 0);
+  g_assert_true (migrator_backup_verify (backup, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_create_to (Fixture       *fx,
                 gconstpointer  data)
@@ -1038,6 +1082,9 @@ main (int   argc,
   ADD ("/backup/create/cancelled-midway/delete", test_create_cancelled_midway, "delete");
   ADD ("/backup/create/cancelled-midway/wal", test_create_cancelled_midway, "wal");
   ADD ("/backup/create/errors", test_create_errors, NULL);
+  ADD ("/backup/create/damaged-source/delete", test_create_damaged_source, "delete");
+  ADD ("/backup/create/damaged-source/wal", test_create_damaged_source, "wal");
+  ADD ("/backup/create/empty-source", test_create_empty_source, NULL);
   ADD ("/backup/create/to-file", test_create_to, NULL);
   ADD ("/backup/verify", test_verify, NULL);
   ADD ("/backup/list", test_list, NULL);
