@@ -1764,6 +1764,52 @@ is_ignored (const char        *table,
   return FALSE;
 }
 
+/* "REFERENCES t" means t's primary key: name its columns so that the diff
+ * sees "REFERENCES t" and "REFERENCES t (id)" as the same key. */
+static void
+resolve_implied_references (MigratorSchema *schema)
+{
+  guint n_tables = g_list_model_get_n_items (G_LIST_MODEL (schema->tables));
+
+  for (guint i = 0; i < n_tables; i++)
+    {
+      g_autoptr(MigratorSchemaTable) table = g_list_model_get_item (G_LIST_MODEL (schema->tables), i);
+      guint n_fks = g_list_model_get_n_items (G_LIST_MODEL (table->foreign_keys));
+
+      for (guint j = 0; j < n_fks; j++)
+        {
+          g_autoptr(MigratorSchemaForeignKey) fk = g_list_model_get_item (G_LIST_MODEL (table->foreign_keys), j);
+          MigratorSchemaTable *referenced = lookup_named (schema->tables, fk->referenced_table);
+          guint n_columns = g_strv_length (fk->columns);
+          g_autoptr(GPtrArray) pk = NULL;
+          gboolean complete;
+          guint n;
+
+          if (referenced == NULL || fk->referenced_columns[0] == NULL || *fk->referenced_columns[0] != '\0')
+            continue;
+
+          n = g_list_model_get_n_items (G_LIST_MODEL (referenced->columns));
+          pk = g_ptr_array_new_full (n_columns + 1, NULL);
+          g_ptr_array_set_size (pk, n_columns + 1);
+          for (guint k = 0; k < n; k++)
+            {
+              g_autoptr(MigratorSchemaColumn) column = g_list_model_get_item (G_LIST_MODEL (referenced->columns), k);
+
+              if (column->pk > 0 && column->pk <= n_columns)
+                g_ptr_array_index (pk, column->pk - 1) = column->name;
+            }
+          complete = n_columns > 0;
+          for (guint k = 0; k < n_columns; k++)
+            complete &= g_ptr_array_index (pk, k) != NULL;
+          if (complete)
+            {
+              g_strfreev (fk->referenced_columns);
+              fk->referenced_columns = g_strdupv ((GStrv) pk->pdata);
+            }
+        }
+    }
+}
+
 MigratorSchema *
 migrator_schema_new_from_connection (sqlite3            *db,
                                      const char *const  *ignored_tables,
@@ -1827,6 +1873,7 @@ migrator_schema_new_from_connection (sqlite3            *db,
   if (!finish (db, stmt, rc, error))
     return NULL;
 
+  resolve_implied_references (schema);
   return g_steal_pointer (&schema);
 }
 

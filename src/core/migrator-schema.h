@@ -157,7 +157,8 @@ const char         *migrator_schema_foreign_key_get_name   (MigratorSchemaForeig
 const char         *migrator_schema_foreign_key_get_table_name (MigratorSchemaForeignKey *self);
 const char *const  *migrator_schema_foreign_key_get_columns (MigratorSchemaForeignKey *self);
 const char         *migrator_schema_foreign_key_get_referenced_table (MigratorSchemaForeignKey *self);
-/* Empty strings where the referenced primary key is implied. */
+/* "REFERENCES t" without columns gives t's primary key columns, or empty
+ * strings when t does not exist. */
 const char *const  *migrator_schema_foreign_key_get_referenced_columns (MigratorSchemaForeignKey *self);
 const char         *migrator_schema_foreign_key_get_on_update (MigratorSchemaForeignKey *self);
 const char         *migrator_schema_foreign_key_get_on_delete (MigratorSchemaForeignKey *self);

@@ -45,11 +45,12 @@ test_diff_equal (void)
 {
   g_autofree char *text = NULL;
 
-  /* Layout, case, quoting and comments do not count, nor column order. */
-  text = diff_text ("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT DEFAULT 'x'); -- one\n"
+  /* Layout, case, quoting and comments do not count, nor column order,
+   * nor naming the primary key a foreign key implies. */
+  text = diff_text ("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT DEFAULT 'x', c INT REFERENCES t); -- one\n"
                     "CREATE INDEX i ON t (b) WHERE b IS NOT NULL;\n"
                     "CREATE VIEW v AS SELECT a FROM t;\n",
-                    "create table \"t\" (\n  A integer primary key,\n  [b] text default 'x'\n);\n"
+                    "create table \"t\" (\n  A integer primary key,\n  c int references t (a),\n  [b] text default 'x'\n);\n"
                     "create index \"i\" on t(b)   where b is not null;\n"
                     "CREATE VIEW v AS\n  SELECT a\n  FROM t;\n");
   g_assert_cmpstr (text, ==, "");
@@ -136,7 +137,7 @@ test_diff_constraints (void)
                                      "  FOREIGN KEY (x) REFERENCES c (a));\n");
 
   g_assert_cmpstr (text, ==,
-                   "~ foreign key (a) → p on c: on delete NO ACTION → CASCADE\n"
+                   "~ foreign key (a) → p (id) on c: on delete NO ACTION → CASCADE\n"
                    "- foreign key (b) → p (id) on c\n"
                    "+ foreign key (x) → c (a) on c\n"
                    "- check x: check ( x > 0 ) on c\n"
@@ -493,11 +494,11 @@ test_autogenerate_batch_statements (void)
                    "ALTER TABLE \"my t\" ALTER COLUMN \"b\" DROP DEFAULT;\n"
                    "ALTER TABLE \"my t\" DROP CONSTRAINT \"fk_c\";\n"
                    "ALTER TABLE \"my t\" ADD CONSTRAINT \"fk_c\" FOREIGN KEY (\"c\") REFERENCES \"p\" (\"id\") ON DELETE CASCADE;\n"
-                   "ALTER TABLE \"my t\" ADD CONSTRAINT \"fk_my t_a_p\" FOREIGN KEY (\"a\") REFERENCES \"p\";\n"
+                   "ALTER TABLE \"my t\" ADD CONSTRAINT \"fk_my t_a_p\" FOREIGN KEY (\"a\") REFERENCES \"p\" (\"id\");\n"
                    "\n"
                    "CREATE VIEW v AS SELECT a FROM \"my t\";\n");
   /* The unnamed key cannot be dropped by name: the downgrade rebuilds. */
-  g_assert_nonnull (strstr (downgrade, "-- Rebuild \"my t\" (the unnamed foreign key (a) → p changes)"));
+  g_assert_nonnull (strstr (downgrade, "-- Rebuild \"my t\" (the unnamed foreign key (a) → p (id) changes)"));
   g_assert_nonnull (strstr (downgrade, "CREATE TABLE \"_migrator_new_my t\" (id INTEGER PRIMARY KEY, a INTEGER, b TEXT DEFAULT 'x'"));
 }
 
