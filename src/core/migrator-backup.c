@@ -637,7 +637,6 @@ query_text (sqlite3    *db,
   return result;
 }
 
-
 /* A read transaction: a SHARED lock (rollback journal) stops writers, a WAL
  * snapshot keeps what we copy consistent across backup steps. */
 static gboolean

@@ -571,6 +571,56 @@ test_create_errors (Fixture       *fx,
   g_assert_cmpint (count_rows (fx->db_path), ==, 10);
 }
 
+typedef struct
+{
+  sqlite3 *writer;
+  guint    calls;
+  int      rc;
+} WriterDuringBackup;
+
+/* Between two steps of the copy, another connection tries to commit. */
+static void
+write_during_backup (double   fraction,
+                     gpointer user_data)
+{
+  WriterDuringBackup *w = user_data;
+
+  if (fraction <= 0.0 || w->calls++ > 0)
+    return;
+  w->rc = sqlite3_exec (w->writer, "INSERT INTO t (v) VALUES ('during the backup')",
+                        NULL, NULL, NULL);
+}
+
+/* The backup is the database as it was when it started: under WAL the
+ * writer commits (and the backup API does not restart), under a rollback
+ * journal it has to wait for the end of the copy. */
+static void
+test_create_concurrent_writer (Fixture       *fx,
+                               gconstpointer  data)
+{
+  const char *mode = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backup = NULL;
+  WriterDuringBackup w = { 0 };
+
+  make_db (fx->db_path, mode, 170000);
+  w.writer = open_db (fx->db_path);
+  sqlite3_busy_timeout (w.writer, 0);
+
+  backup = migrator_backup_create (fx->db_path, fx->backup_dir, "base", NULL,
+                                   write_during_backup, &w, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (w.calls, >=, 1);
+  if (strcmp (mode, "wal") == 0)
+    g_assert_cmpint (w.rc, ==, SQLITE_OK);
+  else
+    g_assert_cmpint (w.rc, ==, SQLITE_BUSY);
+  sqlite3_close (w.writer);
+
+  g_assert_cmpint (count_rows (backup), ==, 170000);
+  g_assert_cmpint (count_rows (fx->db_path), ==, strcmp (mode, "wal") == 0 ? 170001 : 170000);
+}
+
 /* A damaged database is not backed up: no file, an error naming it. */
 static void
 test_create_damaged_source (Fixture       *fx,
@@ -1085,6 +1135,8 @@ main (int   argc,
   ADD ("/backup/create/damaged-source/delete", test_create_damaged_source, "delete");
   ADD ("/backup/create/damaged-source/wal", test_create_damaged_source, "wal");
   ADD ("/backup/create/empty-source", test_create_empty_source, NULL);
+  ADD ("/backup/create/concurrent-writer/delete", test_create_concurrent_writer, "delete");
+  ADD ("/backup/create/concurrent-writer/wal", test_create_concurrent_writer, "wal");
   ADD ("/backup/create/to-file", test_create_to, NULL);
   ADD ("/backup/verify", test_verify, NULL);
   ADD ("/backup/list", test_list, NULL);
