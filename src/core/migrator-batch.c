@@ -1191,7 +1191,6 @@ parse_column_constraints (TableModel *m,
 {
   while (i < end)
     {
-      g_autoptr(GPtrArray) unused = NULL;
       ColumnConstraint *cc = g_new0 (ColumnConstraint, 1);
 
       g_ptr_array_add (column->constraints, cc);
@@ -1377,7 +1376,6 @@ parse_table_constraint (TableModel *m,
                         Item       *item,
                         GError    **error)
 {
-  g_autoptr(GPtrArray) unused = NULL;
   TableConstraint *tc = g_new0 (TableConstraint, 1);
   guint end = item->last + 1;
   guint i = item->first;
@@ -2843,7 +2841,7 @@ report_foreign_key (Rebuild         *r,
     }
   g_string_append (where, ")");
 
-  what = g_strdup_printf (_("have no parent row in %s (FOREIGN KEY %s)"), parent, name);
+  what = g_strdup_printf (_("without a parent row in %s (FOREIGN KEY %s)"), parent, name);
   return report_violations (r, where->str, what, report, error);
 }
 
@@ -2887,7 +2885,7 @@ check_violations (Rebuild *r,
         continue;  /* the copy fills the NULLs with the default */
       quoted = quote_id (column->name);
       where = g_strdup_printf ("%s IS NULL", quoted);
-      what = g_strdup_printf (_("have NULL in %s (SET NOT NULL, and the column has no default)"), quoted);
+      what = g_strdup_printf (_("with NULL in %s (SET NOT NULL, and the column has no default)"), quoted);
       if (!report_violations (r, where, what, report, error))
         return FALSE;
     }
@@ -2907,7 +2905,7 @@ check_violations (Rebuild *r,
       if (tc->kind == TC_CHECK)
         {
           where = g_strdup_printf ("NOT (%s)", op->text);
-          what = g_strdup_printf (_("fail CHECK %s (%s)"), name, op->text);
+          what = g_strdup_printf (_("failing CHECK %s (%s)"), name, op->text);
         }
       else if (tc->kind == TC_UNIQUE)
         {
@@ -2922,7 +2920,7 @@ check_violations (Rebuild *r,
             }
           where = g_strdup_printf ("%s(%s) IN (SELECT %s FROM main.%s GROUP BY %s HAVING count(*) > 1)",
                                    not_null->str, cols, cols, r->quoted, cols);
-          what = g_strdup_printf (_("share their values of (%s) with another row (UNIQUE %s)"), cols, name);
+          what = g_strdup_printf (_("sharing their values of (%s) with another row (UNIQUE %s)"), cols, name);
         }
       else if (tc->kind == TC_FOREIGN)
         {

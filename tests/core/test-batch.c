@@ -770,19 +770,19 @@ test_rebuild_violations (Fixture       *f,
   static const ViolationCase cases[] = {
     { "ALTER TABLE " ODD " ALTER COLUMN amount SET NOT NULL;",
       { "Cannot rebuild table " ODD ": existing rows violate the new constraints (nothing was changed):",
-        "\n  1428 rows have NULL in \"amount\" (SET NOT NULL, and the column has no default), for example:\n    rowid 7: \"id\"=7, \"full name\"='Person \"7\" ''é''', ",
+        "\n  1428 rows with NULL in \"amount\" (SET NOT NULL, and the column has no default), for example:\n    rowid 7: \"id\"=7, \"full name\"='Person \"7\" ''é''', ",
         "\n    rowid 35: ", NULL } },
     { "ALTER TABLE " ODD " ADD CONSTRAINT uq_note UNIQUE (note);",
-      { "9000 rows share their values of (\"note\") with another row (UNIQUE \"uq_note\")", "rowid 1: ", NULL } },
+      { "9000 rows sharing their values of (\"note\") with another row (UNIQUE \"uq_note\")", "rowid 1: ", NULL } },
     { "ALTER TABLE " ODD " ADD CONSTRAINT ck_pos CHECK (amount > 0);",
-      { "429 rows fail CHECK \"ck_pos\" (amount > 0)", "rowid 1: ", "\"amount\"=-499", NULL } },
+      { "429 rows failing CHECK \"ck_pos\" (amount > 0)", "rowid 1: ", "\"amount\"=-499", NULL } },
     { "ALTER TABLE child ADD CONSTRAINT fk_s FOREIGN KEY (id) REFERENCES strict_t;",
-      { "10 rows have no parent row in \"strict_t\" (FOREIGN KEY \"fk_s\")", "rowid 9991: \"id\"=9991", NULL } },
+      { "10 rows without a parent row in \"strict_t\" (FOREIGN KEY \"fk_s\")", "rowid 9991: \"id\"=9991", NULL } },
     { "ALTER TABLE child ADD CONSTRAINT fk_s FOREIGN KEY (id) REFERENCES nowhere (id);",
       { "Cannot add foreign key \"fk_s\" to \"child\": no such table: \"nowhere\"", NULL } },
     { "ALTER TABLE " ODD " ADD CONSTRAINT ck_pos CHECK (amount > 0);\n"
       "ALTER TABLE " ODD " ALTER COLUMN amount SET NOT NULL;",
-      { "1428 rows have NULL in \"amount\"", "429 rows fail CHECK", NULL } },
+      { "1428 rows with NULL in \"amount\"", "429 rows failing CHECK", NULL } },
   };
 
   exec_sql (f->db, "DELETE FROM strict_t WHERE k > 9990");
