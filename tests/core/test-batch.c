@@ -388,6 +388,11 @@ static const char schema_sql[] =
   "END;\n"
   "CREATE VIEW \"odd view\" AS SELECT id, \"full name\", doubled, label FROM " ODD " WHERE amount > 0;\n"
   "CREATE VIEW unrelated AS SELECT count(*) AS n FROM audit;\n"
+  /* A trigger of another table that writes to the rebuilt one: a rename
+   * with legacy_alter_table off would refuse while the table is gone. */
+  "CREATE TRIGGER audit_purge AFTER INSERT ON audit WHEN new.row_id < 0 BEGIN\n"
+  "  DELETE FROM " ODD " WHERE id = -new.row_id;\n"
+  "END;\n"
   "CREATE TABLE child (id INTEGER PRIMARY KEY, odd_id INTEGER NOT NULL REFERENCES " ODD " (id) ON DELETE CASCADE, v TEXT);\n"
   "CREATE TABLE strict_t (k INTEGER PRIMARY KEY, v TEXT NOT NULL, n INT) STRICT;\n"
   "CREATE TABLE wr (a TEXT, b INTEGER, c TEXT, PRIMARY KEY (a, b)) WITHOUT ROWID;\n"
@@ -683,6 +688,8 @@ test_rebuild_every_feature (Fixture       *f,
   g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM \"odd view\""), ==, view_rows);
   exec_sql (f->db, "DELETE FROM " ODD " WHERE id = 10000");
   g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM child WHERE odd_id = 10000"), ==, 0);
+  exec_sql (f->db, "INSERT INTO audit (row_id) VALUES (-9999)");
+  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM " ODD " WHERE id = 9999"), ==, 0);
 }
 
 static void
