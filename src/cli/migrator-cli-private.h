@@ -73,6 +73,8 @@ int migrator_cli_cmd_diff      (MigratorCli *cli, int argc, char **argv, GError 
  * TRUE with both NULL (after saying so) when nothing changed. */
 gboolean migrator_cli_autogenerate (MigratorCli *cli, const char *const *parents,
                                     char **upgrade_sql, char **downgrade_sql, GError **error);
+/* migrator-cli-check.c */
+int migrator_cli_cmd_check     (MigratorCli *cli, int argc, char **argv, GError **error);
 /* migrator-cli-engine.c */
 int migrator_cli_cmd_upgrade   (MigratorCli *cli, int argc, char **argv, GError **error);
 int migrator_cli_cmd_downgrade (MigratorCli *cli, int argc, char **argv, GError **error);

@@ -26,7 +26,7 @@ static const MigratorCliCommand commands[] = {
   { "show",      "REV",               N_("Show a revision: header, SQL and children"),             migrator_cli_cmd_show },
   { "merge",     "-m MESSAGE [REV…]", N_("Merge heads into one revision (default: all heads)"),    migrator_cli_cmd_merge },
   { "stamp",     "REV",               N_("Set the database version without running SQL"),          migrator_cli_cmd_stamp },
-  { "check",     "",                  N_("Check the graph, lint, round trips and schema drift"),   NULL },
+  { "check",     "",                  N_("Check the graph, lint, round trips and schema drift"),   migrator_cli_cmd_check },
   { "diff",      "[FROM [TO]]",       N_("Compare two schemas: REV, head, base, db, schema (default: db head)"), migrator_cli_cmd_diff },
   { "schema",    "[--at REV]",        N_("Show the schema of the database or of a revision"),      migrator_cli_cmd_schema },
   { "backup",    "",                  N_("Back up the database now"),                              migrator_cli_cmd_backup },

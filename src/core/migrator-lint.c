@@ -35,7 +35,7 @@ static const MigratorLintRule rules[] = {
     N_("The project has several heads: merge them") },
   { "round-trip", MIGRATOR_SEVERITY_ERROR,
     N_("Upgrade, downgrade and upgrade again do not give back the same schema") },
-  { "schema-drift", MIGRATOR_SEVERITY_WARNING,
+  { "schema-drift", MIGRATOR_SEVERITY_ERROR,
     N_("The schema at head differs from schema.sql") },
   { NULL, 0, NULL }
 };
