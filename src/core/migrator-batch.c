@@ -1868,19 +1868,24 @@ apply_drop_column (TableModel            *m,
             else
               only = FALSE;
           }
-      else if (tc->text == NULL)
+      else
         {
-          uses = text_mentions (&m->t, tc->first, tc->last, column->name);
+          /* A CHECK: the columns its expression names. */
+          g_autoptr(GArray) added = tc->text != NULL ? tokenize (tc->text) : NULL;
+          Text added_text = { tc->text, added };
+          const Text *t = added != NULL ? &added_text : &m->t;
+          guint first = added != NULL ? 0 : tc->first;
+          guint last = added != NULL ? added->len - 1 : tc->last;
+
+          uses = text_mentions (t, first, last, column->name);
           for (guint k = 0; uses && k < m->columns->len; k++)
             {
               Column *other = m->columns->pdata[k];
 
-              if (other != column && !other->dropped && text_mentions (&m->t, tc->first, tc->last, other->name))
+              if (other != column && !other->dropped && text_mentions (t, first, last, other->name))
                 only = FALSE;
             }
         }
-      else
-        uses = only = sql_mentions (tc->text, column->name);
 
       if (!uses)
         continue;
