@@ -2388,13 +2388,13 @@ rebuild_error (GError    **error,
                const char *format,
                ...)
 {
+  g_autofree char *message = NULL;
   va_list args;
 
   va_start (args, format);
-  g_set_error_literal (error, MIGRATOR_ERROR, MIGRATOR_ERROR_FAILED, "");
-  g_free ((*error)->message);
-  (*error)->message = g_strdup_vprintf (format, args);
+  message = g_strdup_vprintf (format, args);
   va_end (args);
+  g_set_error_literal (error, MIGRATOR_ERROR, MIGRATOR_ERROR_FAILED, message);
   return FALSE;
 }
 
