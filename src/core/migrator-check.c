@@ -128,7 +128,6 @@ round_trip_one (Check            *check,
   g_autoptr(MigratorSchema) before = NULL;
   g_autoptr(MigratorSchema) after = NULL;
   g_autoptr(GError) step_error = NULL;
-  g_autofree char *message = NULL;
 
   if ((before = read_schema (check, error)) == NULL)
     return FALSE;

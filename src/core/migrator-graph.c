@@ -1199,7 +1199,6 @@ downgrade_removal (MigratorGraph      *self,
                    GError            **error)
 {
   g_autoptr(GPtrArray) frontier = NULL;
-  g_autoptr(GPtrArray) previous = NULL;
   g_autoptr(GHashTable) reach = g_hash_table_new (NULL, NULL);
   g_autofree char *rev = NULL;
   GHashTableIter iter;

@@ -1,0 +1,4 @@
+-- revision: c3
+-- down_revison: none
+-- message: typo
+-- migrate:upgrade
