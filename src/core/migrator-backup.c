@@ -24,7 +24,7 @@
 #define COPY_CHUNK_BYTES    (8 * 1024 * 1024)
 /* Backup API steps of this many bytes (at least 1024 pages): few enough
  * steps to cost nothing, enough to report progress and see a cancel. */
-#define STEP_BYTES          (32 * 1024 * 1024)
+#define STEP_BYTES          (8 * 1024 * 1024)
 #define MIN_STEP_PAGES      1024
 #define MAX_LABEL_BYTES     100
 #define MAX_NAME_COUNTER    9999

@@ -16,6 +16,10 @@
 #include "migrator-backup.h"
 #include "migrator-error.h"
 
+/* Rows for a database of about 12 MB: more than one 8 MiB copy chunk and
+ * more than one backup step. */
+#define BIG_ROWS 50000
+
 typedef struct
 {
   char *dir;         /* temporary folder, removed afterwards */
@@ -504,8 +508,7 @@ test_create_cancelled_midway (Fixture       *fx,
   const char *mode = data;
 
   g_assert_cmpint (g_mkdir (fx->backup_dir, 0700), ==, 0);
-  /* > 32 MiB: several chunks (fast path) and several backup steps (WAL) */
-  make_db (fx->db_path, mode, 170000);
+  make_db (fx->db_path, mode, BIG_ROWS);
 
   for (guint i = 0; i < 2; i++)
     {
@@ -532,7 +535,7 @@ test_create_cancelled_midway (Fixture       *fx,
       g_assert_cmpuint (count_files (fx->backup_dir), ==, 0);
     }
 
-  g_assert_cmpint (count_rows (fx->db_path), ==, 170000);
+  g_assert_cmpint (count_rows (fx->db_path), ==, BIG_ROWS);
 }
 
 static void
@@ -603,7 +606,7 @@ test_create_concurrent_writer (Fixture       *fx,
   g_autofree char *backup = NULL;
   WriterDuringBackup w = { 0 };
 
-  make_db (fx->db_path, mode, 170000);
+  make_db (fx->db_path, mode, BIG_ROWS);
   w.writer = open_db (fx->db_path);
   sqlite3_busy_timeout (w.writer, 0);
 
@@ -617,8 +620,8 @@ test_create_concurrent_writer (Fixture       *fx,
     g_assert_cmpint (w.rc, ==, SQLITE_BUSY);
   sqlite3_close (w.writer);
 
-  g_assert_cmpint (count_rows (backup), ==, 170000);
-  g_assert_cmpint (count_rows (fx->db_path), ==, strcmp (mode, "wal") == 0 ? 170001 : 170000);
+  g_assert_cmpint (count_rows (backup), ==, BIG_ROWS);
+  g_assert_cmpint (count_rows (fx->db_path), ==, strcmp (mode, "wal") == 0 ? BIG_ROWS + 1 : BIG_ROWS);
 }
 
 /* A damaged database is not backed up: no file, an error naming it. */
@@ -1003,8 +1006,7 @@ test_restore_cancelled (Fixture       *fx,
   Progress progress = { 0 };
   sqlite3 *db;
 
-  /* large enough for several backup steps */
-  make_db (fx->db_path, "delete", 170000);
+  make_db (fx->db_path, "delete", BIG_ROWS);
   backup = make_backup (fx, "base");
   db = open_db (fx->db_path);
   exec (db, "DELETE FROM t WHERE id > 10; VACUUM;");
