@@ -1,0 +1,1 @@
+ALTER TABLE "a ""b""" ALTER [c d] SET DATA TYPE VARCHAR(20);

@@ -1,0 +1,1 @@
+alter table main.`t` alter column 'x' set not null;

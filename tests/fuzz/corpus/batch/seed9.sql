@@ -1,0 +1,1 @@
+ALTER TABLE t ADD CONSTRAINT uq_x UNIQUE (a, b);
