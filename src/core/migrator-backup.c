@@ -1099,7 +1099,10 @@ backup_to_partial (const char  *db_path,
   fd = g_mkstemp_full (partial, O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0)
     {
-      set_errno_error (error, errno, _("Could not create “%s”"), partial);
+      int errsv = errno;
+      g_autofree char *dir = g_path_get_dirname (partial);
+
+      set_errno_error (error, errsv, _("Could not create a file in “%s”"), dir);
       return FALSE;
     }
 

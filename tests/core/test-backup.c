@@ -565,6 +565,26 @@ test_create_errors (Fixture       *fx,
 
   /* create_to refuses to write over the database or its side files */
   make_db (fx->db_path, "delete", 10);
+
+  /* the backup folder is a file; the folder of -o does not exist */
+  {
+    g_autofree char *file_dir = g_build_filename (fx->dir, "not-a-folder", NULL);
+    g_autofree char *missing_dir = g_build_filename (fx->dir, "no", "such", "x.db", NULL);
+
+    g_assert_true (g_file_set_contents (file_dir, "", 0, NULL));
+    backup = migrator_backup_create (fx->db_path, file_dir, "base", NULL, NULL, NULL, &error);
+    g_assert_null (backup);
+    g_assert_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_FAILED);
+    g_assert_nonnull (strstr (error->message, file_dir));
+    g_clear_error (&error);
+
+    g_assert_false (migrator_backup_create_to (fx->db_path, missing_dir, NULL, NULL, NULL, &error));
+    g_assert_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_FAILED);
+    g_assert_nonnull (strstr (error->message, "/no/such"));
+    g_test_message ("missing folder: %s", error->message);
+    g_clear_error (&error);
+  }
+
   g_assert_false (migrator_backup_create_to (fx->db_path, fx->db_path, NULL, NULL, NULL, &error));
   g_assert_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_FAILED);
   g_clear_error (&error);

@@ -6,12 +6,15 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <adwaita.h>
+#include <gtksourceview/gtksource.h>
 #include <libglib-testing/signal-logger.h>
 
 #include "migrator-backups-page.h"
+#include "migrator-diff.h"
 #include "migrator-log-model.h"
 #include "migrator-log-view.h"
 #include "migrator-project.h"
+#include "migrator-schema-page.h"
 #include "migrator-service.h"
 
 /* Helpers */
@@ -184,14 +187,16 @@ destroy_window (GtkWindow *window,
   g_assert_finalize_object (child);
 }
 
+/* The rows of a GtkListBox (not its headers or placeholder). */
 static guint
-count_children (GtkWidget *widget)
+count_rows (GtkWidget *list_box)
 {
   guint n = 0;
 
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+  for (GtkWidget *child = gtk_widget_get_first_child (list_box); child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    n++;
+    if (GTK_IS_LIST_BOX_ROW (child))
+      n++;
 
   return n;
 }
@@ -563,7 +568,7 @@ test_backups_page_operations (void)
   backups = migrator_backups_page_get_backups (page);
   gt_signal_logger_connect (logger, page, "restored");
   g_assert_cmpuint (g_list_model_get_n_items (backups), ==, 3);
-  g_assert_cmpuint (count_children (get_list_box (page)), ==, 3);
+  g_assert_cmpuint (count_rows (get_list_box (page)), ==, 3);
   g_assert_cmpstr (get_visible_page (GTK_WIDGET (page), MIGRATOR_TYPE_BACKUPS_PAGE), ==, "list");
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
 
@@ -573,7 +578,7 @@ test_backups_page_operations (void)
   respond ("delete");
   WAIT_UNTIL (g_list_model_get_n_items (backups) == 2 && !migrator_backups_page_get_loading (page));
   g_assert_false (g_file_test (deleted, G_FILE_TEST_EXISTS));
-  g_assert_cmpuint (count_children (get_list_box (page)), ==, 2);
+  g_assert_cmpuint (count_rows (get_list_box (page)), ==, 2);
 
   /* Cancelling the confirmation changes nothing. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "backups.delete", "s", get_backup_path (page, 0)));
@@ -600,7 +605,7 @@ test_backups_page_operations (void)
   WAIT_UNTIL (g_list_model_get_n_items (backups) == 4 && !migrator_backups_page_get_loading (page));
   gt_signal_logger_assert_emission_pop (logger, page, "restored", &signal_path);
   g_assert_cmpstr (signal_path, ==, restored);
-  g_assert_cmpuint (count_children (get_list_box (page)), ==, 4);
+  g_assert_cmpuint (count_rows (get_list_box (page)), ==, 4);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
 
   gt_signal_logger_assert_no_emissions (logger);
@@ -639,6 +644,221 @@ test_backups_page_verify (void)
   destroy_window (window, page);
 }
 
+/* Schema page */
+
+static const char *
+get_detail_page (MigratorSchemaPage *page)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (page),
+                                                                                     MIGRATOR_TYPE_SCHEMA_PAGE,
+                                                                                     "detail_stack")));
+}
+
+static MigratorSchemaPage *
+create_schema_page (TestProject *tp,
+                    GtkWindow  **window)
+{
+  MigratorSchemaPage *page = g_object_ref_sink (MIGRATOR_SCHEMA_PAGE (migrator_schema_page_new ()));
+  g_autofree char *database = migrator_project_resolve_database (tp->project, NULL, NULL);
+
+  *window = show_in_window (GTK_WIDGET (page));
+  g_assert_cmpstr (get_detail_page (page), ==, "no-project");
+
+  migrator_schema_page_set_project (page, tp->project, database);
+  WAIT_UNTIL (!migrator_schema_page_get_loading (page));
+
+  return page;
+}
+
+/* "kind:name" of every sidebar entry, in order. */
+static char *
+list_objects (MigratorSchemaPage *page)
+{
+  GListModel *objects = migrator_schema_page_get_objects (page);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (objects); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (objects, i);
+      g_autofree char *kind = NULL;
+      g_autofree char *name = NULL;
+
+      g_object_get (item, "kind", &kind, "name", &name, NULL);
+      g_string_append_printf (text, "%s%s:%s", i > 0 ? " " : "", kind, name);
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static char *
+list_changes (MigratorSchemaPage *page)
+{
+  GListModel *changes = migrator_schema_page_get_changes (page);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_assert_nonnull (changes);
+  for (guint i = 0; i < g_list_model_get_n_items (changes); i++)
+    {
+      g_autoptr(MigratorSchemaChange) change = g_list_model_get_item (changes, i);
+      g_autofree char *line = migrator_schema_change_to_string (change);
+
+      g_string_append_printf (text, "%s\n", line);
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static guint
+count_template_children (MigratorSchemaPage *page,
+                         const char         *name)
+{
+  return count_rows (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page),
+                                                                    MIGRATOR_TYPE_SCHEMA_PAGE, name)));
+}
+
+static void
+test_schema_page_database (void)
+{
+  g_autoptr(TestProject) tp = test_project_new (TRUE);
+  MigratorSchemaPage *page;
+  GtkWindow *window;
+  GtkColumnView *columns;
+  g_autofree char *objects = NULL;
+
+  page = create_schema_page (tp, &window);
+
+  /* Grouped by kind, the version and history tables left out. */
+  objects = list_objects (page);
+  g_assert_cmpstr (objects, ==, "table:posts table:users view:user_posts index:ix_posts_user trigger:posts_title");
+  g_assert_cmpuint (count_template_children (page, "sidebar"), ==, 5);
+  g_assert_null (migrator_schema_page_get_changes (page));
+  g_assert_cmpstr (get_detail_page (page), ==, "object");
+
+  /* A table: its columns, foreign keys and indexes. */
+  g_assert_true (migrator_schema_page_select (page, "posts"));
+  columns = GTK_COLUMN_VIEW (gtk_widget_get_template_child (GTK_WIDGET (page), MIGRATOR_TYPE_SCHEMA_PAGE, "columns_view"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (columns))), ==, 3);
+  g_assert_cmpuint (count_template_children (page, "foreign_keys_list"), ==, 1);
+  g_assert_cmpuint (count_template_children (page, "indexes_list"), ==, 1);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  g_assert_true (migrator_schema_page_select (page, "users"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (columns))), ==, 3);
+  g_assert_cmpuint (count_template_children (page, "foreign_keys_list"), ==, 0);
+  /* The UNIQUE constraint's automatic index. */
+  g_assert_cmpuint (count_template_children (page, "indexes_list"), ==, 1);
+
+  /* A trigger: its SQL. */
+  g_assert_true (migrator_schema_page_select (page, "posts_title"));
+  {
+    GtkTextView *view = GTK_TEXT_VIEW (gtk_widget_get_template_child (GTK_WIDGET (page), MIGRATOR_TYPE_SCHEMA_PAGE, "sql_view"));
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+    GtkTextIter start, end;
+    g_autofree char *sql = NULL;
+
+    gtk_text_buffer_get_bounds (buffer, &start, &end);
+    sql = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    g_assert_nonnull (strstr (sql, "CREATE TRIGGER posts_title"));
+    g_assert_cmpstr (gtk_source_language_get_id (gtk_source_buffer_get_language (GTK_SOURCE_BUFFER (buffer))), ==, "sql");
+  }
+  g_assert_false (migrator_schema_page_select (page, "nosuchobject"));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  destroy_window (window, page);
+}
+
+static void
+test_schema_page_revisions (void)
+{
+  g_autoptr(TestProject) tp = test_project_new (TRUE);
+  MigratorSchemaPage *page;
+  GtkWindow *window;
+  g_autofree char *objects = NULL;
+  g_autofree char *changes = NULL;
+
+  page = create_schema_page (tp, &window);
+
+  /* A revision, by a prefix: replayed in memory. */
+  g_assert_true (migrator_schema_page_show_revision (page, "aaaa"));
+  WAIT_UNTIL (!migrator_schema_page_get_loading (page));
+  objects = list_objects (page);
+  g_assert_cmpstr (objects, ==, "table:users");
+  g_assert_false (migrator_schema_page_show_revision (page, "nosuchrevision"));
+
+  /* Compared with the database: what the database has more is removed. */
+  g_assert_true (migrator_schema_page_compare_with (page, MIGRATOR_SCHEMA_PAGE_DATABASE));
+  WAIT_UNTIL (!migrator_schema_page_get_loading (page));
+  changes = list_changes (page);
+  g_assert_nonnull (strstr (changes, "- table posts"));
+  g_assert_nonnull (strstr (changes, "- view user_posts"));
+  g_clear_pointer (&objects, g_free);
+  objects = list_objects (page);
+  g_assert_true (g_str_has_prefix (objects, "changes:"));
+  g_assert_nonnull (strstr (objects, "table:posts"));
+  g_assert_cmpstr (get_detail_page (page), ==, "changes");
+  g_assert_cmpuint (count_template_children (page, "changes_list"), ==,
+                    g_list_model_get_n_items (migrator_schema_page_get_changes (page)));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  /* Head against the first revision: the second one's additions. */
+  g_assert_true (migrator_schema_page_show_revision (page, "head"));
+  g_assert_true (migrator_schema_page_compare_with (page, "aaaa00000001"));
+  g_assert_true (migrator_schema_page_select (page, "posts"));
+  WAIT_UNTIL (!migrator_schema_page_get_loading (page));
+  g_clear_pointer (&changes, g_free);
+  changes = list_changes (page);
+  g_assert_nonnull (strstr (changes, "+ table posts"));
+  g_assert_nonnull (strstr (changes, "+ trigger posts_title"));
+  g_assert_null (strstr (changes, "- "));
+  /* The selected table shows its own changes. */
+  g_assert_cmpstr (get_detail_page (page), ==, "object");
+  g_assert_cmpuint (count_template_children (page, "object_changes"), >=, 1);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  /* No comparison, the database again. */
+  g_assert_true (migrator_schema_page_compare_with (page, NULL));
+  g_assert_true (migrator_schema_page_show_revision (page, NULL));
+  WAIT_UNTIL (!migrator_schema_page_get_loading (page));
+  g_assert_null (migrator_schema_page_get_changes (page));
+  g_clear_pointer (&objects, g_free);
+  objects = list_objects (page);
+  g_assert_cmpstr (objects, ==, "table:posts table:users view:user_posts index:ix_posts_user trigger:posts_title");
+
+  destroy_window (window, page);
+}
+
+static void
+test_schema_page_missing_database (void)
+{
+  g_autoptr(TestProject) tp = test_project_new (FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *versions = g_build_filename (tp->dir, "versions", NULL);
+  MigratorSchemaPage *page;
+  GtkWindow *window;
+
+  /* A revision whose SQL fails when it is replayed. */
+  write_file (versions, "cccc00000003_broken.sql",
+              "-- revision: cccc00000003\n-- down_revision: bbbb00000002\n-- message: Broken\n\n"
+              "-- migrate:upgrade\nALTER TABLE nosuchtable ADD COLUMN x;\n");
+  g_assert_true (migrator_project_reload (tp->project, &error));
+  g_assert_no_error (error);
+
+  page = create_schema_page (tp, &window);
+  g_assert_cmpuint (g_list_model_get_n_items (migrator_schema_page_get_objects (page)), ==, 0);
+  g_assert_cmpstr (get_detail_page (page), ==, "empty");
+
+  g_assert_true (migrator_schema_page_show_revision (page, "cccc00000003"));
+  WAIT_UNTIL (!migrator_schema_page_get_loading (page));
+  g_assert_cmpstr (get_detail_page (page), ==, "error");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  /* Unset: back to the empty state. */
+  migrator_schema_page_set_project (page, NULL, NULL);
+  g_assert_cmpstr (get_detail_page (page), ==, "no-project");
+
+  destroy_window (window, page);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -662,6 +882,9 @@ main (int   argc,
       g_test_add_func ("/migrator/pages/backups/empty", test_backups_page_empty);
       g_test_add_func ("/migrator/pages/backups/operations", test_backups_page_operations);
       g_test_add_func ("/migrator/pages/backups/verify", test_backups_page_verify);
+      g_test_add_func ("/migrator/pages/schema/database", test_schema_page_database);
+      g_test_add_func ("/migrator/pages/schema/revisions", test_schema_page_revisions);
+      g_test_add_func ("/migrator/pages/schema/errors", test_schema_page_missing_database);
     }
 
   g_test_add_func ("/migrator/pages/log-model/matches", test_log_entry_matches);
