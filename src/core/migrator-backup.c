@@ -660,6 +660,7 @@ copy_file_bytes (sqlite3     *src,
                  const char  *db_path,
                  int          out_fd,
                  const char  *dest_path,
+                 goffset     *copied_size,
                  Job         *job,
                  GError     **error)
 {
@@ -708,6 +709,7 @@ copy_file_bytes (sqlite3     *src,
       report (job, COPY_SHARE * offset / size);
     }
 
+  *copied_size = size;
   return TRUE;
 }
 
@@ -1013,13 +1015,14 @@ backup_rollback_journal (sqlite3           *src,
 {
   g_autoptr(GError) local_error = NULL;
   SourceCheck *check;
+  goffset size = 0;
   gboolean ok;
 
   check = source_check_start (db_path, job->cancellable, error);
   if (check == NULL)
     return FALSE;
 
-  ok = copy_file_bytes (src, db_path, fd, partial, job, &local_error);
+  ok = copy_file_bytes (src, db_path, fd, partial, &size, job, &local_error);
 
   /* the copy is complete: let writers go on (once the check is done) */
   sqlite3_exec (src, "ROLLBACK", NULL, NULL, NULL);
@@ -1031,7 +1034,7 @@ backup_rollback_journal (sqlite3           *src,
     ok = FALSE;
   if (ok && g_cancellable_set_error_if_cancelled (job->cancellable, &local_error))
     ok = FALSE;
-  ok = ok && check_copy_opens (partial, st->st_size, &local_error);
+  ok = ok && check_copy_opens (partial, size, &local_error);
 
   if (!ok)
     {
