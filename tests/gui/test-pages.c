@@ -141,6 +141,10 @@ test_project_new (gboolean upgrade)
 static void
 test_project_free (TestProject *tp)
 {
+  /* The service's last state delivery may still be queued. */
+  WAIT_UNTIL (!migrator_service_get_busy (tp->service));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   g_assert_finalize_object (tp->service);
   g_assert_finalize_object (tp->project);
   rm_rf (tp->dir);
