@@ -2964,32 +2964,6 @@ model_has_autoincrement (TableModel *m)
   return FALSE;
 }
 
-/* The sqlite_sequence value of the table, or -1 when it has none. */
-static gboolean
-read_sequence (Rebuild *r,
-               gint64  *seq,
-               GError **error)
-{
-  g_autoptr(BatchStmt) stmt = NULL;
-  gint64 has_table = 0;
-  int rc;
-
-  *seq = -1;
-  if (!query_int64 (r->db, "SELECT count(*) FROM main.sqlite_schema WHERE name = 'sqlite_sequence'", &has_table, error))
-    return FALSE;
-  if (has_table == 0)
-    return TRUE;
-  stmt = prepare (r->db, error, "SELECT seq FROM main.sqlite_sequence WHERE name = ?1", r->table, NULL);
-  if (stmt == NULL)
-    return FALSE;
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *seq = sqlite3_column_int64 (stmt, 0);
-  else if (rc != SQLITE_DONE)
-    return db_error (r->db, error, NULL);
-  return TRUE;
-}
-
 /* INSERT INTO new (columns) SELECT expressions FROM old. No CAST on a type
  * change: the new column's affinity converts what it can convert without
  * loss when the row is inserted (exactly what happens to values written
@@ -3150,7 +3124,6 @@ rebuild_swap (Rebuild *r,
   g_autoptr(GPtrArray) children = NULL;
   gint64 old_count = 0;
   gint64 new_count = 0;
-  gint64 seq = -1;
   gint64 legacy = 0;
   gboolean ok;
 
@@ -3163,8 +3136,6 @@ rebuild_swap (Rebuild *r,
     }
   if (!query_int64 (r->db, "PRAGMA legacy_alter_table", &legacy, error))
     return FALSE;
-  if (!read_sequence (r, &seq, error))
-    return FALSE;
 
   if (!rebuild_exec (r, create, error) || !rebuild_exec (r, copy, error))
     return FALSE;
@@ -3176,6 +3147,24 @@ rebuild_swap (Rebuild *r,
       g_autofree char *sql = g_strdup_printf ("DROP VIEW main.%s", name);
 
       if (g_str_equal (object->type, "view") && !rebuild_exec (r, sql, error))
+        return FALSE;
+    }
+
+  /* AUTOINCREMENT: the new table takes over the old one's sequence value
+   * (higher than any rowid once rows were deleted), in SQL rather than as
+   * a number read now, so that the --sql script is right for the data it
+   * runs on; the rename below carries the entry over to the table's name. */
+  if (model_has_autoincrement (r->model))
+    {
+      g_autofree char *literal = quote_literal (r->table);
+      g_autofree char *temp = migrator_batch_temp_name (r->table);
+      g_autofree char *temp_literal = quote_literal (temp);
+      g_autofree char *del = g_strdup_printf ("DELETE FROM main.sqlite_sequence WHERE name = %s", temp_literal);
+      g_autofree char *ins = g_strdup_printf ("INSERT INTO main.sqlite_sequence (name, seq) "
+                                              "SELECT %s, seq FROM main.sqlite_sequence WHERE name = %s",
+                                              temp_literal, literal);
+
+      if (!rebuild_exec (r, del, error) || !rebuild_exec (r, ins, error))
         return FALSE;
     }
 
@@ -3196,17 +3185,6 @@ rebuild_swap (Rebuild *r,
     }
   if (!ok)
     return FALSE;
-
-  if (seq >= 0 && model_has_autoincrement (r->model))
-    {
-      g_autofree char *literal = quote_literal (r->table);
-      g_autofree char *del = g_strdup_printf ("DELETE FROM main.sqlite_sequence WHERE name = %s", literal);
-      g_autofree char *ins = g_strdup_printf ("INSERT INTO main.sqlite_sequence (name, seq) VALUES (%s, %" G_GINT64_FORMAT ")",
-                                              literal, seq);
-
-      if (!rebuild_exec (r, del, error) || !rebuild_exec (r, ins, error))
-        return FALSE;
-    }
 
   if (!recreate_objects (r, error))
     return FALSE;
