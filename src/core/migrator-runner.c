@@ -20,6 +20,7 @@ typedef struct
 {
   MigratorDatabase         *db;        /* NULL when generating SQL */
   GString                  *sql_out;   /* non-NULL when generating SQL */
+  sqlite3                  *scratch;   /* generating SQL: the schema replayed in memory */
   const MigratorRunOptions *options;
   char                     *backup;
   gint64                    rows_written;  /* by revision statements */
@@ -475,6 +476,14 @@ run_step_statements (RunContext        *ctx,
   sqlite3 *db = ctx->db ? migrator_database_get_handle (ctx->db) : NULL;
   gint64 before = db ? sqlite3_total_changes64 (db) : 0;
   gboolean ok = TRUE;
+
+  /* --sql: run on the replayed schema, which writes the exact statements,
+   * table rebuilds included. */
+  if (ctx->scratch != NULL)
+    return statements == NULL ||
+           migrator_batch_run_statements (ctx->scratch, statements,
+                                          migrator_revision_get_id (step->revision),
+                                          ctx->sql_out, error);
 
   for (guint i = 0; ok && statements != NULL && i < statements->len; i++)
     {
@@ -1050,6 +1059,48 @@ migrator_runner_stamp (MigratorDatabase          *db,
   return g_steal_pointer (&result);
 }
 
+/* Replays the upgrades from base to the version rows @current into @db,
+ * so that --sql sees the schema the script will run on. */
+static gboolean
+replay_current (MigratorGraph      *graph,
+                const char *const  *current,
+                sqlite3            *db,
+                GError            **error)
+{
+  g_auto(GStrv) rows = g_new0 (char *, 1);
+
+  for (guint i = 0; current != NULL && current[i] != NULL; i++)
+    {
+      g_autoptr(MigratorPlan) plan = migrator_graph_plan (graph, (const char *const *) rows, current[i],
+                                                          MIGRATOR_DIRECTION_UPGRADE, error);
+
+      if (plan == NULL)
+        return FALSE;
+
+      for (guint j = 0; j < plan->steps->len; j++)
+        {
+          MigratorPlanStep *step = plan->steps->pdata[j];
+
+          if (!migrator_batch_run_statements (db, migrator_revision_get_upgrade_statements (step->revision),
+                                              migrator_revision_get_id (step->revision), NULL, error))
+            return FALSE;
+        }
+
+      g_strfreev (rows);
+      rows = g_strdupv (plan->to);
+    }
+
+  return TRUE;
+}
+
+static void
+close_scratch (sqlite3 *db)
+{
+  sqlite3_close_v2 (db);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3, close_scratch)
+
 char *
 migrator_runner_generate_sql (MigratorGraph            *graph,
                               const char               *version_table,
@@ -1063,6 +1114,7 @@ migrator_runner_generate_sql (MigratorGraph            *graph,
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(MigratorPlan) plan = NULL;
   MigratorRunOptions options = { .transaction = transaction };
+  g_autoptr(sqlite3) scratch = NULL;
   RunContext ctx = { 0, };
   const char *const *before;
   gboolean open = FALSE;
@@ -1071,7 +1123,17 @@ migrator_runner_generate_sql (MigratorGraph            *graph,
   if (plan == NULL || !check_reversible (&ctx, plan, error))
     return NULL;
 
+  if (sqlite3_open (":memory:", &scratch) != SQLITE_OK)
+    {
+      g_set_error_literal (error, MIGRATOR_ERROR, MIGRATOR_ERROR_DATABASE,
+                           _("cannot open an in-memory database to prepare the SQL"));
+      return NULL;
+    }
+  if (!replay_current (graph, current, scratch, error))
+    return NULL;
+
   ctx.sql_out = out;
+  ctx.scratch = scratch;
   ctx.options = &options;
   before = (const char *const *) plan->from;
 

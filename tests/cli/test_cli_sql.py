@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""upgrade/downgrade --sql: the offline script holds the exact statements,
+table rebuilds included, and running it gives what migrator gives."""
+
+import os
+import shutil
+import sqlite3
+
+import clitest
+
+CREATE = """CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, c INTEGER, d TEXT DEFAULT 'x');
+CREATE INDEX ix_t_c ON t (c);
+CREATE VIEW v AS SELECT id, c FROM t;"""
+
+
+def dump(path):
+    con = sqlite3.connect(path)
+    try:
+        schema = sorted(con.execute(
+            "SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' "
+            "AND name != 'migrator_history'"))
+        rows = list(con.execute("SELECT * FROM t ORDER BY id"))
+        seq = list(con.execute("SELECT name, seq FROM sqlite_sequence"))
+        versions = sorted(con.execute("SELECT version_num FROM alembic_version"))
+    finally:
+        con.close()
+    return schema, rows, seq, versions
+
+
+class SqlTests(clitest.CliTestCase):
+    def setUp(self):
+        super().setUp()
+        self.project = self.new_project()
+        self.write_revision(self.project, "a1", message="Create the table t",
+                            upgrade=CREATE, downgrade="DROP VIEW v;\nDROP TABLE t;")
+        self.write_revision(self.project, "b2", "a1", message="Make c a REAL that is never null",
+                            upgrade="ALTER TABLE t ALTER COLUMN c TYPE REAL;\n"
+                                    "ALTER TABLE t ALTER COLUMN c SET NOT NULL;",
+                            downgrade="ALTER TABLE t ALTER COLUMN c DROP NOT NULL;\n"
+                                      "ALTER TABLE t ALTER COLUMN c TYPE INTEGER;")
+        self.db = os.path.join(self.project, "app.db")
+        self.ok("upgrade", "a1", project=self.project)
+        con = sqlite3.connect(self.db)
+        with con:
+            con.executemany("INSERT INTO t (c, d) VALUES (?, ?)", [(i, "r%d" % i) for i in range(1, 101)])
+            con.execute("DELETE FROM t WHERE id > 90")  # the sequence stays at 100
+        con.close()
+
+    def run_script(self, path, script):
+        con = sqlite3.connect(path, isolation_level=None)
+        try:
+            con.executescript(script)
+        finally:
+            con.close()
+
+    def test_upgrade_sql_is_the_rebuild(self):
+        script = self.ok("upgrade", "--sql", project=self.project).out
+        self.assertIn('CREATE TABLE "_migrator_new_t"', script)
+        self.assertIn("c REAL NOT NULL", script)
+        self.assertIn('ALTER TABLE main."_migrator_new_t" RENAME TO "t"', script)
+        self.assertIn("CREATE VIEW v", script)
+        self.assertIn("PRAGMA main.foreign_key_check", script)
+        self.assertNotIn("ALTER COLUMN", script)
+        self.assertEqual(script.count("BEGIN;"), 1)
+        self.assertEqual(script.count("COMMIT;"), 1)
+
+        # The script on one copy and migrator on another give the same file
+        # contents, the AUTOINCREMENT sequence included.
+        copy = os.path.join(self.tmp, "copy.db")
+        shutil.copy(self.db, copy)
+        self.run_script(copy, script)
+        self.ok("upgrade", "--no-backup", project=self.project)
+        self.assertEqual(dump(copy), dump(self.db))
+        self.assertEqual(dump(copy)[2], [("t", 100)])
+
+    def test_downgrade_sql(self):
+        self.ok("upgrade", project=self.project)
+        before = dump(self.db)
+        script = self.ok("downgrade", "-1", "--sql", project=self.project).out
+        self.assertIn("c INTEGER", script)
+        self.assertIn("DELETE FROM main.sqlite_sequence", script)
+        self.assertEqual(dump(self.db), before, "--sql changes nothing")
+        copy = os.path.join(self.tmp, "copy.db")
+        shutil.copy(self.db, copy)
+        self.run_script(copy, script)
+        self.ok("downgrade", "-1", "--no-backup", project=self.project)
+        self.assertEqual(dump(copy), dump(self.db))
+
+
+if __name__ == "__main__":
+    clitest.main()
