@@ -49,8 +49,16 @@ preferences_action (GSimpleAction *action,
 {
   MigratorApplication       *self = user_data;
   GtkWindow                 *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  MigratorPreferencesWindow *preferences = migrator_preferences_window_new (parent);
+  MigratorPreferencesWindow *preferences;
 
+  /* The window shows its project's settings too. */
+  if (MIGRATOR_IS_WINDOW (parent))
+    {
+      gtk_widget_activate_action (GTK_WIDGET (parent), "win.preferences", NULL);
+      return;
+    }
+
+  preferences = migrator_preferences_window_new (parent);
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
@@ -66,9 +74,18 @@ about_action (GSimpleAction *action,
   about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
                         "transient-for", parent,
                         "modal", TRUE,
-                        "application-name", _("Migrator"), "application-icon", APPLICATION_ID, "developer-name", _("The Migrator developers"), "version", PACKAGE_VERSION, "comments", _("Upgrade, downgrade and inspect SQLite database schemas"), "website", "https://github.com/migrator/migrator", "issue-url", "https://github.com/migrator/migrator/issues", "license-type", GTK_LICENSE_GPL_3_0, "copyright", _("© 2026 The Migrator developers"),
-                                                                                                                                                                                                                                                                                                                                                                                                                           /* Translators: Replace "translator-credits" with your names, one name per line */
-                                                                                                                                                                                                                                                                                                                                                                                                                           "translator-credits", _("translator-credits"), NULL);
+                        "application-name", _("Migrator"),
+                        "application-icon", APPLICATION_ID,
+                        "developer-name", _("The Migrator developers"),
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Upgrade, downgrade and inspect SQLite database schemas"),
+                        "website", "https://github.com/migrator/migrator",
+                        "issue-url", "https://github.com/migrator/migrator/issues",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "copyright", _("© 2026 The Migrator developers"),
+                        /* Translators: Replace "translator-credits" with your names, one name per line */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
   gtk_window_present (GTK_WINDOW (about));
 }
 
@@ -88,8 +105,6 @@ migrator_application_startup (GApplication *application)
     const char *accels[2];
   } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
-    { "app.preferences", { "<Control>comma", NULL } },
-    { "win.open", { "<Control>o", NULL } },
     { "window.close", { "<Control>w", NULL } },
   };
 

@@ -6,9 +6,150 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <libglib-testing/signal-logger.h>
+#include <sqlite3.h>
 
 #include "migrator-gui-private.h"
+#include "migrator-log-view.h"
+#include "migrator-revision-list.h"
+#include "migrator-revision-page.h"
 #include "migrator-window.h"
+
+/* Spins the main loop until @cond holds; fails after 60 s instead of
+ * hanging when an async call never returns. */
+#define WAIT_UNTIL(cond)                                                   \
+  G_STMT_START {                                                           \
+    gint64 wait_end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;       \
+    while (!(cond))                                                        \
+      {                                                                    \
+        if (g_get_monotonic_time () > wait_end)                            \
+          g_error ("Timed out waiting for %s", #cond);                     \
+        if (!g_main_context_iteration (NULL, FALSE))                       \
+          g_usleep (1000);                                                 \
+      }                                                                    \
+  } G_STMT_END
+
+#define REV(id, parent, msg)                                               \
+  "-- revision: " id "\n-- down_revision: " parent "\n-- message: " msg "\n" \
+  "-- created: 2025-10-06T12:00:00Z\n\n"
+
+static const char *const REVISION_1 =
+  REV ("aaaa00000001", "none", "Create users")
+  "-- migrate:upgrade\n"
+  "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT '');\n"
+  "INSERT INTO users (name) VALUES ('Ana');\n"
+  "\n-- migrate:downgrade\n"
+  "DROP TABLE users;\n";
+
+static const char *const REVISION_2 =
+  REV ("bbbb00000002", "aaaa00000001", "Add user email")
+  "-- migrate:upgrade\n"
+  "ALTER TABLE users ADD COLUMN email TEXT;\n"
+  "\n-- migrate:downgrade\n"
+  "ALTER TABLE users DROP COLUMN email;\n";
+
+static const char *const REVISION_3 =
+  REV ("cccc00000003", "bbbb00000002", "Index user email")
+  "-- migrate:upgrade\n"
+  "CREATE INDEX ix_users_email ON users (email);\n"
+  "\n-- migrate:downgrade\n"
+  "DROP INDEX ix_users_email;\n";
+
+static const char *const REVISION_3_IRREVERSIBLE =
+  REV ("cccc00000003", "bbbb00000002", "Fill user email")
+  "-- migrate:upgrade\n"
+  "UPDATE users SET email = lower(name) || '@example.com';\n";
+
+static const char *const REVISION_3_FAILING =
+  REV ("cccc00000003", "bbbb00000002", "Copy users to the archive")
+  "-- migrate:upgrade\n"
+  "INSERT INTO missing_archive SELECT * FROM users;\n"
+  "\n-- migrate:downgrade\n";
+
+static const char *const BIG_1 =
+  REV ("big000000001", "none", "Create a big table")
+  "-- migrate:upgrade\n"
+  "CREATE TABLE big (id INTEGER PRIMARY KEY, v INTEGER NOT NULL, label TEXT);\n"
+  "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)\n"
+  "  INSERT INTO big (id, v, label) SELECT i, i % 97, 'row ' || i FROM n;\n"
+  "CREATE INDEX ix_big_v ON big (v);\n"
+  "\n-- migrate:downgrade\n"
+  "DROP TABLE big;\n";
+
+/* The safe table rebuild of SPEC §3.1 on 100,000 rows, plus updates. */
+static const char *const BIG_2 =
+  REV ("big000000002", "big000000001", "Make big values real")
+  "-- migrate:upgrade\n"
+  "ALTER TABLE big ALTER COLUMN v TYPE REAL;\n"
+  "UPDATE big SET label = upper(label);\n"
+  "UPDATE big SET v = v * 1.5;\n"
+  "\n-- migrate:downgrade\n"
+  "ALTER TABLE big ALTER COLUMN v TYPE INTEGER;\n";
+
+/* Fixture: a temporary project */
+
+typedef struct
+{
+  char           *dir;
+  char           *database;
+  MigratorWindow *window;
+} Fixture;
+
+static void
+write_file (const char *dir,
+            const char *name,
+            const char *contents)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+}
+
+static void
+write_project (Fixture           *fixture,
+               const char *const *revisions)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *versions = NULL;
+
+  fixture->dir = g_dir_make_tmp ("migrator-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  versions = g_build_filename (fixture->dir, "versions", NULL);
+  g_assert_no_errno (g_mkdir (versions, 0755));
+  fixture->database = g_build_filename (fixture->dir, "app.db", NULL);
+
+  write_file (fixture->dir, "migrator.json",
+              "{ \"database\": \"sqlite:///app.db\", \"backup\": { \"enabled\": true, \"keep\": 5 } }\n");
+  for (guint i = 0; revisions[i] != NULL; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%02u_revision.sql", i + 1);
+
+      write_file (versions, name, revisions[i]);
+    }
+}
+
+static void
+rm_rf (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_remove (path);
+      return;
+    }
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      rm_rf (child);
+    }
+  g_dir_close (dir);
+  g_rmdir (path);
+}
 
 static MigratorWindow *
 create_window (void)
@@ -26,27 +167,127 @@ create_window (void)
 static void
 destroy_window (MigratorWindow *window)
 {
+  MigratorService *service = migrator_window_get_service (window);
+
+  /* Let a running operation finish, so that it does not outlive the test. */
+  if (service != NULL)
+    WAIT_UNTIL (!migrator_service_get_busy (service));
+
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (window);
 }
 
-static AdwWindowTitle *
-get_window_title (MigratorWindow *window)
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
 {
-  return ADW_WINDOW_TITLE (gtk_widget_get_template_child (GTK_WIDGET (window),
-                                                          MIGRATOR_TYPE_WINDOW,
-                                                          "window_title"));
+  GList *toplevels = gtk_window_list_toplevels ();
+
+  /* Dialogs left open by a failed test. */
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data))
+      gtk_window_destroy (l->data);
+  g_list_free (toplevels);
+
+  if (fixture->window != NULL)
+    destroy_window (g_steal_pointer (&fixture->window));
+  if (fixture->dir != NULL)
+    rm_rf (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->database);
+}
+
+static gpointer
+template_child (MigratorWindow *window,
+                const char     *name)
+{
+  return gtk_widget_get_template_child (GTK_WIDGET (window), MIGRATOR_TYPE_WINDOW, name);
 }
 
 static const char *
 get_visible_page (MigratorWindow *window)
 {
-  GtkStack *stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (window),
-                                                              MIGRATOR_TYPE_WINDOW,
-                                                              "stack"));
-
-  return gtk_stack_get_visible_child_name (stack);
+  return gtk_stack_get_visible_child_name (template_child (window, "stack"));
 }
+
+static void
+wait_idle (MigratorWindow *window)
+{
+  MigratorService *service = migrator_window_get_service (window);
+
+  WAIT_UNTIL (!migrator_window_get_loading (window) &&
+              (service == NULL || !migrator_service_get_busy (service)));
+  /* The refresh after an operation starts when its result arrives. */
+  WAIT_UNTIL (!migrator_window_get_loading (window));
+}
+
+static void
+open_project (Fixture *fixture)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (fixture->dir);
+  g_autoptr(GError) error = NULL;
+
+  fixture->window = create_window ();
+  g_assert_true (migrator_window_open (fixture->window, file, &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (migrator_window_get_pending_count (fixture->window) >= 0);
+  wait_idle (fixture->window);
+}
+
+static AdwMessageDialog *
+find_dialog (MigratorWindow *window)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  AdwMessageDialog *dialog = NULL;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_window_get_transient_for (l->data) == GTK_WINDOW (window) &&
+        gtk_widget_get_visible (l->data))
+      dialog = l->data;
+  g_list_free (toplevels);
+
+  return dialog;
+}
+
+/* As a click on a response button does: respond, then close. */
+static void
+respond (AdwMessageDialog *dialog,
+         const char       *response)
+{
+  adw_message_dialog_response (dialog, response);
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
+static AdwMessageDialog *
+wait_for_dialog (MigratorWindow *window)
+{
+  WAIT_UNTIL (find_dialog (window) != NULL);
+  return find_dialog (window);
+}
+
+static GListModel *
+get_items (MigratorWindow *window)
+{
+  return migrator_revision_list_get_items (template_child (window, "revision_list"));
+}
+
+static MigratorRevisionState
+item_state (MigratorWindow *window,
+            guint           position)
+{
+  g_autoptr(MigratorRevisionItem) item = g_list_model_get_item (get_items (window), position);
+
+  return migrator_revision_item_get_state (item);
+}
+
+static void
+assert_current (MigratorWindow    *window,
+                const char *const *expected)
+{
+  g_assert_cmpstrv (migrator_window_get_current (window), expected);
+}
+
+/* Tests */
 
 static void
 test_window_empty (void)
@@ -55,48 +296,11 @@ test_window_empty (void)
 
   g_assert_null (migrator_window_get_file (window));
   g_assert_cmpstr (get_visible_page (window), ==, "empty");
-  g_assert_cmpstr (adw_window_title_get_title (get_window_title (window)), ==, "Migrator");
-  g_assert_cmpstr (adw_window_title_get_subtitle (get_window_title (window)), ==, "");
+  g_assert_cmpstr (adw_window_title_get_title (template_child (window, "window_title")), ==, "Migrator");
+  g_assert_cmpint (migrator_window_get_pending_count (window), ==, -1);
+  g_assert_false (gtk_widget_get_visible (template_child (window, "upgrade_button")));
 
   destroy_window (window);
-}
-
-static void
-test_window_open_folder (void)
-{
-  g_autoptr(GtSignalLogger) logger = gt_signal_logger_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSettings) settings = migrator_gui_settings_new ();
-  g_autofree char *dir = g_dir_make_tmp ("migrator-test-XXXXXX", &error);
-  g_autofree char *name = NULL;
-  g_autoptr(GFile) file = NULL;
-  g_auto(GStrv) recent = NULL;
-  MigratorWindow *window;
-
-  g_assert_no_error (error);
-  file = g_file_new_for_path (dir);
-  name = g_file_get_basename (file);
-
-  window = create_window ();
-  gt_signal_logger_connect (logger, window, "notify::file");
-
-  g_assert_true (migrator_window_open (window, file, &error));
-  g_assert_no_error (error);
-  gt_signal_logger_assert_notify_emission_pop (logger, window, "file");
-  gt_signal_logger_assert_no_emissions (logger);
-
-  g_assert_true (g_file_equal (migrator_window_get_file (window), file));
-  g_assert_cmpstr (get_visible_page (window), ==, "project");
-  g_assert_cmpstr (adw_window_title_get_title (get_window_title (window)), ==, name);
-  g_assert_true (g_str_has_suffix (adw_window_title_get_subtitle (get_window_title (window)), name));
-
-  recent = g_settings_get_strv (settings, "recent-projects");
-  g_assert_nonnull (recent[0]);
-  g_assert_cmpstr (recent[0], ==, dir);
-
-  gt_signal_logger_free (g_steal_pointer (&logger));
-  destroy_window (window);
-  g_assert_no_errno (g_rmdir (dir));
 }
 
 static void
@@ -114,6 +318,349 @@ test_window_open_missing (void)
   destroy_window (window);
 }
 
+static void
+test_window_open_not_a_project (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("migrator-test-XXXXXX", &error);
+  g_autoptr(GFile) file = g_file_new_for_path (dir);
+  MigratorWindow *window = create_window ();
+
+  /* The folder exists, so the project is read; it has no migrator.json. */
+  g_assert_true (migrator_window_open (window, file, &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (!migrator_window_get_loading (window));
+  g_assert_cmpstr (get_visible_page (window), ==, "empty");
+  g_assert_null (migrator_window_get_file (window));
+  g_assert_null (migrator_window_get_project (window));
+
+  destroy_window (window);
+  g_assert_no_errno (g_rmdir (dir));
+}
+
+static void
+test_window_open_project (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  const char *const revisions[] = { REVISION_1, REVISION_2, REVISION_3, NULL };
+  g_autoptr(GSettings) settings = migrator_gui_settings_new ();
+  g_autofree char *name = NULL;
+  g_auto(GStrv) recent = NULL;
+  MigratorRevisionPage *page;
+
+  write_project (fixture, revisions);
+  open_project (fixture);
+  name = g_path_get_basename (fixture->dir);
+
+  g_assert_cmpstr (get_visible_page (fixture->window), ==, "project");
+  g_assert_nonnull (migrator_window_get_project (fixture->window));
+  g_assert_false (migrator_window_get_read_only (fixture->window));
+  g_assert_cmpstr (adw_window_title_get_title (template_child (fixture->window, "window_title")), ==, name);
+  g_assert_cmpstr (adw_window_title_get_subtitle (template_child (fixture->window, "window_title")), ==, "app.db");
+
+  /* Every revision, newest first, all pending. */
+  g_assert_cmpuint (g_list_model_get_n_items (get_items (fixture->window)), ==, 3);
+  g_assert_cmpint (migrator_window_get_pending_count (fixture->window), ==, 3);
+  g_assert_true (item_state (fixture->window, 0) & MIGRATOR_REVISION_STATE_HEAD);
+  g_assert_true (item_state (fixture->window, 2) & MIGRATOR_REVISION_STATE_PENDING);
+  g_assert_cmpstr (gtk_button_get_label (template_child (fixture->window, "upgrade_button")), ==, "_Upgrade (3)");
+  g_assert_true (gtk_widget_get_visible (template_child (fixture->window, "upgrade_button")));
+
+  /* The newest revision is shown on the revision page. */
+  page = template_child (fixture->window, "revision_page");
+  g_assert_nonnull (migrator_revision_page_get_item (page));
+  g_assert_cmpstr (migrator_revision_item_get_id (migrator_revision_page_get_item (page)), ==, "cccc00000003");
+  WAIT_UNTIL (!migrator_revision_page_get_loading (page));
+
+  /* Search narrows the list. */
+  migrator_revision_list_set_search (template_child (fixture->window, "revision_list"), "email");
+  g_assert_cmpuint (g_list_model_get_n_items (migrator_revision_list_get_visible_items (template_child (fixture->window, "revision_list"))), ==, 2);
+  migrator_revision_list_set_search (template_child (fixture->window, "revision_list"), "");
+  g_assert_cmpuint (g_list_model_get_n_items (migrator_revision_list_get_visible_items (template_child (fixture->window, "revision_list"))), ==, 3);
+
+  recent = g_settings_get_strv (settings, "recent-projects");
+  g_assert_cmpstr (recent[0], ==, fixture->dir);
+}
+
+static void
+test_window_upgrade_and_rollback (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  const char *const revisions[] = { REVISION_1, REVISION_2, REVISION_3, NULL };
+  AdwMessageDialog *dialog;
+
+  write_project (fixture, revisions);
+  open_project (fixture);
+
+  /* Step to the first revision, then upgrade the rest with one action. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.upgrade-to", "s", "aaaa00000001");
+  wait_idle (fixture->window);
+  assert_current (fixture->window, (const char *const[]) { "aaaa00000001", NULL });
+  g_assert_cmpint (migrator_window_get_pending_count (fixture->window), ==, 2);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.upgrade", NULL);
+  g_assert_true (migrator_service_get_busy (migrator_window_get_service (fixture->window)));
+  wait_idle (fixture->window);
+  assert_current (fixture->window, (const char *const[]) { "cccc00000003", NULL });
+  g_assert_cmpint (migrator_window_get_pending_count (fixture->window), ==, 0);
+  g_assert_true (item_state (fixture->window, 0) & MIGRATOR_REVISION_STATE_CURRENT);
+  g_assert_true (item_state (fixture->window, 2) & MIGRATOR_REVISION_STATE_APPLIED);
+  g_assert_cmpstr (gtk_button_get_label (template_child (fixture->window, "upgrade_button")), ==, "_Upgrade");
+  g_assert_null (find_dialog (fixture->window));
+
+  /* Roll back: the downgrade drops a column, so it asks first. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.rollback", NULL);
+  dialog = wait_for_dialog (fixture->window);
+  g_assert_true (strstr (adw_message_dialog_get_body (dialog), "DROP COLUMN email") != NULL);
+  respond (dialog, "downgrade");
+  WAIT_UNTIL (find_dialog (fixture->window) == NULL);
+  wait_idle (fixture->window);
+
+  /* Back where the upgrade started. */
+  assert_current (fixture->window, (const char *const[]) { "aaaa00000001", NULL });
+  g_assert_cmpint (migrator_window_get_pending_count (fixture->window), ==, 2);
+}
+
+static void
+test_window_rollback_from_history (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  const char *const revisions[] = { REVISION_1, REVISION_2, REVISION_3, NULL };
+  g_autoptr(GFile) file = NULL;
+  AdwMessageDialog *dialog;
+
+  write_project (fixture, revisions);
+  open_project (fixture);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.upgrade-to", "s", "bbbb00000002");
+  wait_idle (fixture->window);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.upgrade", NULL);
+  wait_idle (fixture->window);
+
+  /* A new window knows nothing of the session: the history table tells
+   * where the last upgrade started. */
+  destroy_window (g_steal_pointer (&fixture->window));
+  open_project (fixture);
+  assert_current (fixture->window, (const char *const[]) { "cccc00000003", NULL });
+
+  /* Dropping an index loses no data: one click, no dialog. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.rollback", NULL);
+  WAIT_UNTIL (find_dialog (fixture->window) != NULL ||
+              g_strcmp0 (migrator_window_get_current (fixture->window)[0], "bbbb00000002") == 0);
+  g_assert_null (find_dialog (fixture->window));
+  wait_idle (fixture->window);
+  assert_current (fixture->window, (const char *const[]) { "bbbb00000002", NULL });
+
+  /* The last change is a downgrade now: nothing left to roll back. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.rollback", NULL);
+  dialog = wait_for_dialog (fixture->window);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Cannot Roll Back");
+  respond (dialog, "close");
+  WAIT_UNTIL (find_dialog (fixture->window) == NULL);
+  assert_current (fixture->window, (const char *const[]) { "bbbb00000002", NULL });
+}
+
+static void
+test_window_rollback_irreversible (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  const char *const revisions[] = { REVISION_1, REVISION_2, REVISION_3_IRREVERSIBLE, NULL };
+  AdwMessageDialog *dialog;
+
+  write_project (fixture, revisions);
+  open_project (fixture);
+  g_assert_true (item_state (fixture->window, 0) & MIGRATOR_REVISION_STATE_IRREVERSIBLE);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.upgrade-to", "s", "aaaa00000001");
+  wait_idle (fixture->window);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.upgrade", NULL);
+  wait_idle (fixture->window);
+  assert_current (fixture->window, (const char *const[]) { "cccc00000003", NULL });
+
+  /* The last revision cannot be undone by SQL: the backup is offered. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.rollback", NULL);
+  dialog = wait_for_dialog (fixture->window);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Restore the Backup?");
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "restore"), ==, ADW_RESPONSE_SUGGESTED);
+  respond (dialog, "restore");
+  WAIT_UNTIL (find_dialog (fixture->window) == NULL);
+  wait_idle (fixture->window);
+
+  /* The backup was taken before the upgrade, at the first revision. */
+  assert_current (fixture->window, (const char *const[]) { "aaaa00000001", NULL });
+}
+
+static void
+test_window_error (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  const char *const revisions[] = { REVISION_1, REVISION_2, REVISION_3_FAILING, NULL };
+  MigratorLogView *log_view;
+  GListModel *lines;
+  AdwMessageDialog *dialog;
+  gboolean logged = FALSE;
+
+  write_project (fixture, revisions);
+  open_project (fixture);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.upgrade", NULL);
+  dialog = wait_for_dialog (fixture->window);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Upgrade Failed");
+  g_assert_true (strstr (adw_message_dialog_get_body (dialog), "missing_archive") != NULL);
+  respond (dialog, "close");
+  WAIT_UNTIL (find_dialog (fixture->window) == NULL);
+  wait_idle (fixture->window);
+
+  /* Nothing was applied ("all" transaction mode). */
+  assert_current (fixture->window, (const char *const[]) { NULL });
+  g_assert_cmpint (migrator_window_get_pending_count (fixture->window), ==, 3);
+
+  /* The log shows the error too. */
+  log_view = template_child (fixture->window, "log_view");
+  lines = G_LIST_MODEL (migrator_log_view_get_model (log_view));
+  for (guint i = 0; i < g_list_model_get_n_items (lines); i++)
+    {
+      g_autoptr(MigratorLogEntry) entry = g_list_model_get_item (lines, i);
+
+      if (migrator_log_entry_get_level (entry) == MIGRATOR_LOG_LEVEL_ERROR &&
+          strstr (migrator_log_entry_get_message (entry), "missing_archive") != NULL)
+        logged = TRUE;
+    }
+  g_assert_true (logged);
+}
+
+static void
+create_database (const char *path,
+                 const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+test_window_open_bare_database (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(MigratorRevisionItem) item = NULL;
+
+  fixture->dir = g_dir_make_tmp ("migrator-bare-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->database = g_build_filename (fixture->dir, "imobile.db", NULL);
+  /* What Alembic leaves: only its version table. */
+  create_database (fixture->database,
+                   "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL,"
+                   "  CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));"
+                   "INSERT INTO alembic_version VALUES ('1975ea83b712');"
+                   "CREATE TABLE total_table (id INTEGER PRIMARY KEY);");
+
+  file = g_file_new_for_path (fixture->database);
+  fixture->window = create_window ();
+  g_assert_true (migrator_window_open (fixture->window, file, &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (migrator_window_get_current (fixture->window) != NULL);
+  wait_idle (fixture->window);
+
+  g_assert_cmpstr (get_visible_page (fixture->window), ==, "project");
+  g_assert_true (migrator_window_get_read_only (fixture->window));
+  g_assert_null (migrator_window_get_project (fixture->window));
+  assert_current (fixture->window, (const char *const[]) { "1975ea83b712", NULL });
+  g_assert_cmpstr (adw_window_title_get_subtitle (template_child (fixture->window, "window_title")), ==,
+                   "imobile.db (read-only)");
+  g_assert_false (gtk_widget_get_visible (template_child (fixture->window, "upgrade_button")));
+
+  g_assert_cmpuint (g_list_model_get_n_items (get_items (fixture->window)), ==, 1);
+  item = g_list_model_get_item (get_items (fixture->window), 0);
+  g_assert_cmpstr (migrator_revision_item_get_id (item), ==, "1975ea83b712");
+  g_assert_true (migrator_revision_item_get_state (item) & MIGRATOR_REVISION_STATE_NO_FILE);
+}
+
+static void
+test_window_open_database_in_project (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  const char *const revisions[] = { REVISION_1, NULL };
+  g_autofree char *other = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  write_project (fixture, revisions);
+  /* A database file next to the project that is not the configured one. */
+  other = g_build_filename (fixture->dir, "copy.sqlite", NULL);
+  create_database (other, "CREATE TABLE t (id INTEGER);");
+
+  file = g_file_new_for_path (other);
+  fixture->window = create_window ();
+  g_assert_true (migrator_window_open (fixture->window, file, &error));
+  WAIT_UNTIL (migrator_window_get_pending_count (fixture->window) >= 0);
+  wait_idle (fixture->window);
+
+  g_assert_nonnull (migrator_window_get_project (fixture->window));
+  g_assert_false (migrator_window_get_read_only (fixture->window));
+  g_assert_cmpstr (migrator_service_get_database_path (migrator_window_get_service (fixture->window)), ==, other);
+  g_assert_cmpint (migrator_window_get_pending_count (fixture->window), ==, 1);
+}
+
+/* The main loop keeps running while the service rebuilds a table of
+ * 100,000 rows: the longest gap between 10 ms ticks stays under 100 ms. */
+
+typedef struct
+{
+  gint64 last;
+  gint64 max_gap;
+  guint  ticks;
+} StallProbe;
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  StallProbe *probe = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (probe->last != 0)
+    probe->max_gap = MAX (probe->max_gap, now - probe->last);
+  probe->last = now;
+  probe->ticks++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+test_window_no_stall (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const char *const revisions[] = { BIG_1, BIG_2, NULL };
+  MigratorService *service;
+  StallProbe probe = { 0, };
+  gint64 started;
+  guint tick;
+
+  write_project (fixture, revisions);
+  open_project (fixture);
+  service = migrator_window_get_service (fixture->window);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.upgrade-to", "s", "big000000001");
+  wait_idle (fixture->window);
+
+  /* Only the rebuild is measured; the window redraws its progress meanwhile. */
+  tick = g_timeout_add (10, tick_cb, &probe);
+  started = g_get_monotonic_time ();
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.upgrade", NULL);
+  g_assert_true (migrator_service_get_busy (service));
+  while (migrator_service_get_busy (service))
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+
+  g_test_message ("rebuild took %" G_GINT64_FORMAT " ms; %u ticks; longest gap %" G_GINT64_FORMAT " ms",
+                  (g_get_monotonic_time () - started) / 1000, probe.ticks, probe.max_gap / 1000);
+  g_assert_cmpint (probe.max_gap, <, 100 * 1000);
+
+  wait_idle (fixture->window);
+  assert_current (fixture->window, (const char *const[]) { "big000000002", NULL });
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -128,8 +675,16 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/migrator/window/empty", test_window_empty);
-  g_test_add_func ("/migrator/window/open-folder", test_window_open_folder);
   g_test_add_func ("/migrator/window/open-missing", test_window_open_missing);
+  g_test_add_func ("/migrator/window/open-not-a-project", test_window_open_not_a_project);
+  g_test_add ("/migrator/window/open-project", Fixture, NULL, NULL, test_window_open_project, fixture_teardown);
+  g_test_add ("/migrator/window/upgrade-and-rollback", Fixture, NULL, NULL, test_window_upgrade_and_rollback, fixture_teardown);
+  g_test_add ("/migrator/window/rollback-from-history", Fixture, NULL, NULL, test_window_rollback_from_history, fixture_teardown);
+  g_test_add ("/migrator/window/rollback-irreversible", Fixture, NULL, NULL, test_window_rollback_irreversible, fixture_teardown);
+  g_test_add ("/migrator/window/error", Fixture, NULL, NULL, test_window_error, fixture_teardown);
+  g_test_add ("/migrator/window/open-bare-database", Fixture, NULL, NULL, test_window_open_bare_database, fixture_teardown);
+  g_test_add ("/migrator/window/open-database-in-project", Fixture, NULL, NULL, test_window_open_database_in_project, fixture_teardown);
+  g_test_add ("/migrator/window/no-stall", Fixture, NULL, NULL, test_window_no_stall, fixture_teardown);
 
   return g_test_run ();
 }
