@@ -316,7 +316,8 @@ replace_contents_cb (GObject      *object,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
-  g_autoptr(MigratorLogView) self = user_data;
+  g_autoptr(GTask) task = user_data;
+  MigratorLogView *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
   g_autofree char *title = NULL;
@@ -326,18 +327,61 @@ replace_contents_cb (GObject      *object,
   if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
 
       /* Translators: the first %s is a file name, the second the reason */
       title = g_strdup_printf (_("Could not export the log to “%s”: %s"), name, error->message);
+      show_toast (self, title);
+      g_task_return_error (task, g_steal_pointer (&error));
     }
   else
     {
       /* Translators: %s is a file name */
       title = g_strdup_printf (_("Log exported to “%s”"), name);
+      show_toast (self, title);
+      g_task_return_boolean (task, TRUE);
     }
+}
 
-  show_toast (self, title);
+void
+migrator_log_view_export_async (MigratorLogView     *self,
+                                GFile               *file,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  GTask *task;
+  char *text;
+
+  g_return_if_fail (MIGRATOR_IS_LOG_VIEW (self));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, migrator_log_view_export_async);
+
+  /* The lines visible when the file was chosen, not when the write ends. */
+  text = migrator_log_format_model (G_LIST_MODEL (self->filtered));
+  bytes = g_bytes_new_take (text, strlen (text));
+
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
+                                       cancellable != NULL ? cancellable : self->cancellable,
+                                       replace_contents_cb, task);
+}
+
+gboolean
+migrator_log_view_export_finish (MigratorLogView  *self,
+                                 GAsyncResult     *result,
+                                 GError          **error)
+{
+  g_return_val_if_fail (MIGRATOR_IS_LOG_VIEW (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void
@@ -346,23 +390,14 @@ on_chooser_response_cb (MigratorLogView      *self,
                         GtkFileChooserNative *chooser)
 {
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  char *text;
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
 
   g_clear_object (&self->chooser);
 
-  if (file == NULL)
-    return;
-
-  /* The lines visible when the file was chosen, not when the write ends. */
-  text = migrator_log_format_model (G_LIST_MODEL (self->filtered));
-  bytes = g_bytes_new_take (text, strlen (text));
-
-  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                                       self->cancellable, replace_contents_cb, g_object_ref (self));
+  if (file != NULL)
+    migrator_log_view_export_async (self, file, NULL, NULL, NULL);
 }
 
 static void

@@ -32,6 +32,16 @@ void              migrator_log_view_set_min_level (MigratorLogView  *self,
 MigratorLogLevel  migrator_log_view_get_min_level (MigratorLogView  *self);
 void              migrator_log_view_set_search    (MigratorLogView  *self,
                                                    const char       *search);
+/* Writes the visible lines to @file in the background (what Export… does
+ * once a file is chosen); a toast tells how it went. */
+void              migrator_log_view_export_async  (MigratorLogView     *self,
+                                                   GFile               *file,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+gboolean          migrator_log_view_export_finish (MigratorLogView     *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
 /* (transfer none): the lines that pass the filter, as shown. */
 GListModel       *migrator_log_view_get_visible_lines (MigratorLogView *self);
 

@@ -361,6 +361,14 @@ test_log_model (void)
 /* Log view */
 
 static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
 on_clipboard_text (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
@@ -425,6 +433,27 @@ test_log_view (void)
   g_assert_cmpstr (clipboard_text, ==, expected);
   g_assert_nonnull (strstr (clipboard_text, "INFO    Backed up app.db\n"));
   g_assert_null (strstr (clipboard_text, "users"));
+
+  /* Export writes the same text to a file, in the background. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *dir = g_dir_make_tmp ("test-pages-XXXXXX", &error);
+    g_autofree char *path = g_build_filename (dir, "log.txt", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+
+    g_assert_no_error (error);
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autofree char *contents = NULL;
+
+    migrator_log_view_export_async (view, file, NULL, store_result, &result);
+    WAIT_UNTIL (result != NULL);
+    g_assert_true (migrator_log_view_export_finish (view, result, &error));
+    g_assert_no_error (error);
+    g_file_get_contents (path, &contents, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (contents, ==, expected);
+    rm_rf (dir);
+  }
 
   migrator_log_view_set_search (view, NULL);
   g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 5);
