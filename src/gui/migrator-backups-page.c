@@ -23,7 +23,7 @@ struct _MigratorBackupItem
   GObject parent_instance;
 
   MigratorBackupInfo *info;
-  char               *verify_error;  /* quick_check failed: why */
+  char               *verify_error; /* quick_check failed: why */
   gboolean            verified;
 };
 
@@ -101,9 +101,9 @@ struct _MigratorBackupsPage
 
   /* Owned references */
   MigratorService *service;
-  GListStore      *backups;       /* (element-type MigratorBackupItem) */
-  GHashTable      *verified;      /* path -> NULL (passed) or error message */
-  GCancellable    *cancellable;   /* cancelled in dispose */
+  GListStore      *backups;     /* (element-type MigratorBackupItem) */
+  GHashTable      *verified;    /* path -> NULL (passed) or error message */
+  GCancellable    *cancellable; /* cancelled in dispose */
 
   gulong   busy_handler;
   gboolean loading;
@@ -128,7 +128,7 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
+static guint       signals[N_SIGNALS];
 
 static void
 show_toast (MigratorBackupsPage *self,
@@ -230,8 +230,7 @@ create_verified_widget (MigratorBackupItem *item)
       gtk_widget_add_css_class (widget, "success");
       gtk_widget_set_tooltip_text (widget, _("Verified: the backup passed SQLite’s integrity check"));
       gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Verified"),
-                                      -1);
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Verified"), -1);
     }
   else if (item->verify_error != NULL)
     {
@@ -239,9 +238,7 @@ create_verified_widget (MigratorBackupItem *item)
       gtk_widget_add_css_class (widget, "error");
       gtk_widget_set_tooltip_text (widget, item->verify_error);
       gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Damaged"),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, item->verify_error,
-                                      -1);
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Damaged"), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, item->verify_error, -1);
     }
   else
     {
@@ -264,12 +261,12 @@ create_row (gpointer item_ptr,
 {
   MigratorBackupItem *item = item_ptr;
   MigratorBackupInfo *info = item->info;
-  g_autofree char *date = format_backup_date (info);
-  g_autofree char *size = g_format_size (info->size);
-  g_autofree char *subtitle = NULL;
-  g_autofree char *label = NULL;
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *button;
+  g_autofree char    *date = format_backup_date (info);
+  g_autofree char    *size = g_format_size (info->size);
+  g_autofree char    *subtitle = NULL;
+  g_autofree char    *label = NULL;
+  GtkWidget          *row = adw_action_row_new ();
+  GtkWidget          *button;
 
   if (info->revision == NULL)
     /* Translators: a backup whose file name has no revision; %s is its size */
@@ -488,14 +485,12 @@ create_confirmation (MigratorBackupsPage *self,
                      const char          *response_label,
                      const char          *path)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkRoot   *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                               heading, body);
 
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    response, response_label,
-                                    NULL);
+                                    "cancel", _("_Cancel"), response, response_label, NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), response,
                                               ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
@@ -511,14 +506,15 @@ restore_action (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   MigratorBackupsPage *self = MIGRATOR_BACKUPS_PAGE (widget);
-  const char *path = g_variant_get_string (parameter, NULL);
-  MigratorBackupItem *item = find_item (self, path, NULL);
-  g_autofree char *date = item != NULL ? format_backup_date (item->info) : g_path_get_basename (path);
-  g_autofree char *body = NULL;
-  AdwMessageDialog *dialog;
+  const char          *path = g_variant_get_string (parameter, NULL);
+  MigratorBackupItem  *item = find_item (self, path, NULL);
+  g_autofree char     *date = item != NULL ? format_backup_date (item->info) : g_path_get_basename (path);
+  g_autofree char     *body = NULL;
+  AdwMessageDialog    *dialog;
 
   body = g_strdup_printf (_("The database is replaced by the backup of %s. "
-                            "The current database is backed up first."), date);
+                            "The current database is backed up first."),
+                             date);
   dialog = create_confirmation (self, _("Restore this backup?"), body, "restore", _("_Restore"), path);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_restore_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -571,11 +567,11 @@ delete_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   MigratorBackupsPage *self = MIGRATOR_BACKUPS_PAGE (widget);
-  const char *path = g_variant_get_string (parameter, NULL);
-  MigratorBackupItem *item = find_item (self, path, NULL);
-  g_autofree char *date = item != NULL ? format_backup_date (item->info) : g_path_get_basename (path);
-  g_autofree char *body = NULL;
-  AdwMessageDialog *dialog;
+  const char          *path = g_variant_get_string (parameter, NULL);
+  MigratorBackupItem  *item = find_item (self, path, NULL);
+  g_autofree char     *date = item != NULL ? format_backup_date (item->info) : g_path_get_basename (path);
+  g_autofree char     *body = NULL;
+  AdwMessageDialog    *dialog;
 
   body = g_strdup_printf (_("The backup of %s is deleted permanently."), date);
   dialog = create_confirmation (self, _("Delete this backup?"), body, "delete", _("_Delete"), path);
@@ -608,13 +604,12 @@ verify_cb (GObject      *object,
            gpointer      user_data)
 {
   MigratorBackupsPage *self = MIGRATOR_BACKUPS_PAGE (object);
-  const char *path = g_task_get_task_data (G_TASK (result));
+  const char          *path = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   MigratorBackupItem *item;
-  guint position;
+  guint               position;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error)
-      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!g_task_propagate_boolean (G_TASK (result), &error) && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   g_hash_table_insert (self->verified, g_strdup (path), error != NULL ? g_strdup (error->message) : NULL);
@@ -694,8 +689,7 @@ launch_cb (GObject      *object,
   g_autoptr(MigratorBackupsPage) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!g_app_info_launch_default_for_uri_finish (result, &error)
-      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!g_app_info_launch_default_for_uri_finish (result, &error) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_autofree char *title = g_strdup_printf (_("Could not open the backup folder: %s"), error->message);
 
@@ -745,8 +739,8 @@ static char *
 dup_display_dir (MigratorService *service)
 {
   g_autofree char *dir = migrator_project_get_backup_dir (migrator_service_get_project (service));
-  const char *home = g_get_home_dir ();
-  gsize home_len = strlen (home);
+  const char      *home = g_get_home_dir ();
+  gsize            home_len = strlen (home);
 
   if (home_len > 1 && g_str_has_prefix (dir, home) && dir[home_len] == G_DIR_SEPARATOR)
     return g_strconcat ("~", dir + home_len, NULL);
@@ -880,7 +874,7 @@ migrator_backups_page_set_property (GObject      *object,
 static void
 migrator_backups_page_class_init (MigratorBackupsPageClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = migrator_backups_page_dispose;

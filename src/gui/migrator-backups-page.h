@@ -22,16 +22,16 @@ G_DECLARE_FINAL_TYPE (MigratorBackupsPage, migrator_backups_page, MIGRATOR, BACK
  *   "restored" (MigratorBackupsPage *page, const char *backup_path): a
  *   backup was restored into the database; the window re-reads its
  *   status. */
-GtkWidget       *migrator_backups_page_new          (void);
-void             migrator_backups_page_set_service  (MigratorBackupsPage *self,
-                                                     MigratorService     *service);
-MigratorService *migrator_backups_page_get_service  (MigratorBackupsPage *self);
+GtkWidget       *migrator_backups_page_new (void);
+void             migrator_backups_page_set_service (MigratorBackupsPage *self,
+                                                    MigratorService     *service);
+MigratorService *migrator_backups_page_get_service (MigratorBackupsPage *self);
 /* Lists the backups again (asynchronously). */
-void             migrator_backups_page_refresh      (MigratorBackupsPage *self);
+void migrator_backups_page_refresh (MigratorBackupsPage *self);
 /* (transfer none) (element-type GObject): one item per backup shown; its
  * "path" property is the backup file. */
-GListModel      *migrator_backups_page_get_backups  (MigratorBackupsPage *self);
+GListModel *migrator_backups_page_get_backups (MigratorBackupsPage *self);
 /* TRUE while the list is being read. */
-gboolean         migrator_backups_page_get_loading  (MigratorBackupsPage *self);
+gboolean migrator_backups_page_get_loading (MigratorBackupsPage *self);
 
 G_END_DECLS

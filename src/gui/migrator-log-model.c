@@ -6,7 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "migrator-log-model.h"
-#include "migrator-service.h"  /* MIGRATOR_TYPE_LOG_LEVEL */
+#include "migrator-service.h" /* MIGRATOR_TYPE_LOG_LEVEL */
 
 /* MigratorLogEntry */
 
@@ -14,11 +14,11 @@ struct _MigratorLogEntry
 {
   GObject parent_instance;
 
-  GDateTime        *time;
-  char             *time_text;
-  char             *message;
-  char             *message_folded;  /* for the case-insensitive search */
-  MigratorLogLevel  level;
+  GDateTime       *time;
+  char            *time_text;
+  char            *message;
+  char            *message_folded; /* for the case-insensitive search */
+  MigratorLogLevel level;
 };
 
 G_DEFINE_FINAL_TYPE (MigratorLogEntry, migrator_log_entry, G_TYPE_OBJECT)
@@ -118,9 +118,9 @@ migrator_log_entry_init (MigratorLogEntry *self)
 }
 
 MigratorLogEntry *
-migrator_log_entry_new (GDateTime        *time,
-                        MigratorLogLevel  level,
-                        const char       *message)
+migrator_log_entry_new (GDateTime       *time,
+                        MigratorLogLevel level,
+                        const char      *message)
 {
   MigratorLogEntry *self;
 
@@ -235,7 +235,7 @@ level_tag (MigratorLogLevel level)
 char *
 migrator_log_entry_format (MigratorLogEntry *self)
 {
-  GString *line;
+  GString    *line;
   const char *p;
 
   g_return_val_if_fail (MIGRATOR_IS_LOG_ENTRY (self), NULL);
@@ -283,13 +283,12 @@ struct _MigratorLogModel
 {
   GObject parent_instance;
 
-  GPtrArray *entries;  /* (element-type MigratorLogEntry) */
+  GPtrArray *entries; /* (element-type MigratorLogEntry) */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (MigratorLogModel, migrator_log_model, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+G_DEFINE_FINAL_TYPE_WITH_CODE (MigratorLogModel, migrator_log_model, G_TYPE_OBJECT, G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
 
 static GType
 migrator_log_model_get_item_type (GListModel *model)
@@ -398,7 +397,7 @@ char *
 migrator_log_format_model (GListModel *model)
 {
   GString *text;
-  guint n_items;
+  guint    n_items;
 
   g_return_val_if_fail (G_IS_LIST_MODEL (model), NULL);
 

@@ -37,7 +37,7 @@ struct _MigratorLogView
   MigratorLogLevel min_level;
   gulong           log_handler;
   /* Follow new lines while the view is scrolled to the end. */
-  gboolean         stick_to_bottom;
+  gboolean stick_to_bottom;
 };
 
 G_DEFINE_FINAL_TYPE (MigratorLogView, migrator_log_view, GTK_TYPE_WIDGET)
@@ -100,8 +100,8 @@ on_filtered_items_changed_cb (MigratorLogView *self)
 }
 
 static void
-refilter (MigratorLogView  *self,
-          GtkFilterChange   change)
+refilter (MigratorLogView *self,
+          GtkFilterChange  change)
 {
   gtk_filter_changed (GTK_FILTER (self->filter), change);
   update_state (self);
@@ -111,7 +111,7 @@ static void
 on_search_changed_cb (MigratorLogView *self,
                       GtkSearchEntry  *entry)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  const char     *text = gtk_editable_get_text (GTK_EDITABLE (entry));
   GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
 
   if (g_strcmp0 (text, self->search) == 0)
@@ -132,8 +132,8 @@ on_search_changed_cb (MigratorLogView *self,
 static void
 on_level_changed_cb (MigratorLogView *self)
 {
-  guint selected = gtk_drop_down_get_selected (self->level_dropdown);
-  GtkFilterChange change;
+  guint            selected = gtk_drop_down_get_selected (self->level_dropdown);
+  GtkFilterChange  change;
   MigratorLogLevel level;
 
   if (selected == GTK_INVALID_LIST_POSITION)
@@ -177,7 +177,7 @@ setup_label_cb (GtkSignalListItemFactory *factory,
                 GtkListItem              *list_item,
                 gpointer                  user_data)
 {
-  gboolean is_message = GPOINTER_TO_INT (user_data);
+  gboolean   is_message = GPOINTER_TO_INT (user_data);
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
@@ -241,10 +241,10 @@ bind_level_cb (GtkSignalListItemFactory *factory,
                gpointer                  user_data)
 {
   MigratorLogEntry *entry = gtk_list_item_get_item (list_item);
-  GtkWidget *box = gtk_list_item_get_child (list_item);
-  GtkWidget *image = gtk_widget_get_first_child (box);
-  GtkWidget *label = gtk_widget_get_last_child (box);
-  MigratorLogLevel level = migrator_log_entry_get_level (entry);
+  GtkWidget        *box = gtk_list_item_get_child (list_item);
+  GtkWidget        *image = gtk_widget_get_first_child (box);
+  GtkWidget        *label = gtk_widget_get_last_child (box);
+  MigratorLogLevel  level = migrator_log_entry_get_level (entry);
 
   gtk_image_set_from_icon_name (GTK_IMAGE (image), migrator_log_entry_get_icon_name (entry));
   gtk_label_set_label (GTK_LABEL (label), migrator_log_entry_get_level_text (entry));
@@ -302,7 +302,7 @@ copy_action (GtkWidget  *widget,
 {
   MigratorLogView *self = MIGRATOR_LOG_VIEW (widget);
   g_autofree char *text = migrator_log_format_model (G_LIST_MODEL (self->filtered));
-  guint n_lines = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  guint            n_lines = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
   g_autofree char *title = NULL;
 
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
@@ -347,15 +347,15 @@ replace_contents_cb (GObject      *object,
 }
 
 void
-migrator_log_view_export_async (MigratorLogView     *self,
-                                GFile               *file,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
+migrator_log_view_export_async (MigratorLogView    *self,
+                                GFile              *file,
+                                GCancellable       *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer            user_data)
 {
   g_autoptr(GBytes) bytes = NULL;
   GTask *task;
-  char *text;
+  char  *text;
 
   g_return_if_fail (MIGRATOR_IS_LOG_VIEW (self));
   g_return_if_fail (G_IS_FILE (file));
@@ -374,9 +374,9 @@ migrator_log_view_export_async (MigratorLogView     *self,
 }
 
 gboolean
-migrator_log_view_export_finish (MigratorLogView  *self,
-                                 GAsyncResult     *result,
-                                 GError          **error)
+migrator_log_view_export_finish (MigratorLogView *self,
+                                 GAsyncResult    *result,
+                                 GError         **error)
 {
   g_return_val_if_fail (MIGRATOR_IS_LOG_VIEW (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
@@ -406,7 +406,7 @@ export_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   MigratorLogView *self = MIGRATOR_LOG_VIEW (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkRoot         *root = gtk_widget_get_root (widget);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *name = NULL;
 
@@ -414,10 +414,10 @@ export_action (GtkWidget  *widget,
     return;
 
   self->chooser = gtk_file_chooser_native_new (_("Export Log"),
-                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_SAVE,
-                                               _("_Export"),
-                                               _("_Cancel"));
+                                                  GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                  GTK_FILE_CHOOSER_ACTION_SAVE,
+                                                  _("_Export"),
+                                                     _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
 
   name = g_date_time_format (now, "migrator-log-%Y%m%d-%H%M%S.txt");
@@ -439,10 +439,10 @@ clear_action (GtkWidget  *widget,
 /* Service */
 
 static void
-on_service_log_cb (MigratorLogView  *self,
-                   MigratorLogLevel  level,
-                   const char       *message,
-                   MigratorService  *service)
+on_service_log_cb (MigratorLogView *self,
+                   MigratorLogLevel level,
+                   const char      *message,
+                   MigratorService *service)
 {
   migrator_log_model_append (self->model, level, message);
 }
@@ -491,7 +491,7 @@ migrator_log_view_finalize (GObject *object)
 static void
 migrator_log_view_class_init (MigratorLogViewClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = migrator_log_view_dispose;
@@ -617,8 +617,8 @@ migrator_log_view_get_service (MigratorLogView *self)
 }
 
 void
-migrator_log_view_set_min_level (MigratorLogView  *self,
-                                 MigratorLogLevel  level)
+migrator_log_view_set_min_level (MigratorLogView *self,
+                                 MigratorLogLevel level)
 {
   g_return_if_fail (MIGRATOR_IS_LOG_VIEW (self));
   g_return_if_fail (level <= MIGRATOR_LOG_LEVEL_ERROR);

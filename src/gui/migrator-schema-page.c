@@ -22,15 +22,17 @@
 /* One sidebar entry: a table, view, index or trigger, or the summary of a
  * comparison, with how the comparison changed it. */
 
-typedef enum {
-  OBJECT_CHANGES,  /* "All Changes", first in a comparison */
+typedef enum
+{
+  OBJECT_CHANGES, /* "All Changes", first in a comparison */
   OBJECT_TABLE,
   OBJECT_VIEW,
   OBJECT_INDEX,
   OBJECT_TRIGGER,
 } ObjectKind;
 
-typedef enum {
+typedef enum
+{
   STATUS_SAME,
   STATUS_ADDED,
   STATUS_REMOVED,
@@ -46,10 +48,10 @@ struct _MigratorSchemaObjectItem
 {
   GObject parent_instance;
 
-  ObjectKind    kind;
-  ObjectStatus  status;
-  char         *name;
-  GObject      *object;  /* MigratorSchemaTable, …View, …Index, …Trigger; NULL for CHANGES */
+  ObjectKind   kind;
+  ObjectStatus status;
+  char        *name;
+  GObject     *object; /* MigratorSchemaTable, …View, …Index, …Trigger; NULL for CHANGES */
 };
 
 G_DEFINE_FINAL_TYPE (MigratorSchemaObjectItem, migrator_schema_object_item, G_TYPE_OBJECT)
@@ -141,8 +143,8 @@ typedef struct
   char          **ignored_tables;
   gint64          lock_timeout_ms;
   MigratorGraph  *graph;
-  char           *shown;         /* revision id, NULL: the database */
-  char           *baseline;      /* same; only with compare */
+  char           *shown;    /* revision id, NULL: the database */
+  char           *baseline; /* same; only with compare */
   gboolean        compare;
   MigratorSchema *shown_cached;
   MigratorSchema *baseline_cached;
@@ -152,7 +154,7 @@ typedef struct
 {
   MigratorSchema *shown;
   MigratorSchema *baseline;
-  GPtrArray      *changes;       /* (element-type MigratorSchemaChange) */
+  GPtrArray      *changes; /* (element-type MigratorSchemaChange) */
   gboolean        database_missing;
 } LoadResult;
 
@@ -181,11 +183,11 @@ load_result_free (LoadResult *result)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadResult, load_result_free)
 
 static MigratorSchema *
-load_point (LoadData        *data,
-            const char      *rev,
-            MigratorSchema  *cached,
-            gboolean        *database_missing,
-            GError         **error)
+load_point (LoadData       *data,
+            const char     *rev,
+            MigratorSchema *cached,
+            gboolean       *database_missing,
+            GError        **error)
 {
   MigratorRevision *revision;
   g_autoptr(GError) local_error = NULL;
@@ -297,18 +299,18 @@ struct _MigratorSchemaPage
   /* Owned references */
   MigratorProject *project;
   char            *database_path;
-  GPtrArray       *points;          /* drop-down position -> revision id (NULL: database) */
-  GHashTable      *revision_cache;  /* revision id -> MigratorSchema */
-  GListStore      *objects;         /* (element-type MigratorSchemaObjectItem) */
-  GListStore      *changes;         /* (element-type MigratorSchemaChange); NULL without a comparison */
+  GPtrArray       *points;         /* drop-down position -> revision id (NULL: database) */
+  GHashTable      *revision_cache; /* revision id -> MigratorSchema */
+  GListStore      *objects;        /* (element-type MigratorSchemaObjectItem) */
+  GListStore      *changes;        /* (element-type MigratorSchemaChange); NULL without a comparison */
   MigratorSchema  *shown;
   GCancellable    *load_cancellable;
-  char            *selected_name;   /* kept across reloads */
-  char            *pending_select;  /* migrator_schema_page_select() during a load */
+  char            *selected_name;  /* kept across reloads */
+  char            *pending_select; /* migrator_schema_page_select() during a load */
 
-  guint    n_pk_columns;            /* of the table shown */
+  guint    n_pk_columns; /* of the table shown */
   gboolean loading;
-  gboolean updating_points;         /* drop-down models are being replaced */
+  gboolean updating_points; /* drop-down models are being replaced */
 };
 
 G_DEFINE_FINAL_TYPE (MigratorSchemaPage, migrator_schema_page, GTK_TYPE_WIDGET)
@@ -352,7 +354,7 @@ set_loading (MigratorSchemaPage *self,
 static char *
 describe_revision (MigratorRevision *revision)
 {
-  const char *message = migrator_revision_get_message (revision);
+  const char      *message = migrator_revision_get_message (revision);
   g_autofree char *shortened = NULL;
 
   if (g_utf8_strlen (message, -1) > MAX_MESSAGE_CHARS)
@@ -394,7 +396,7 @@ fill_points (MigratorSchemaPage *self)
   for (guint i = ordered->len; i > 0; i--)
     {
       MigratorRevision *revision = g_ptr_array_index (ordered, i - 1);
-      g_autofree char *label = describe_revision (revision);
+      g_autofree char  *label = describe_revision (revision);
 
       gtk_string_list_append (shown, label);
       gtk_string_list_append (compared, label);
@@ -425,7 +427,7 @@ find_point (MigratorSchemaPage *self,
             guint              *position)
 {
   MigratorRevision *revision;
-  const char *id = NULL;
+  const char       *id = NULL;
 
   if (self->points == NULL)
     return FALSE;
@@ -546,10 +548,10 @@ create_sidebar_row (gpointer item_ptr,
                     gpointer user_data)
 {
   MigratorSchemaObjectItem *item = item_ptr;
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 9);
-  GtkWidget *label;
-  const char *css_class = status_css_class (item->status);
+  GtkWidget                *row = gtk_list_box_row_new ();
+  GtkWidget                *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 9);
+  GtkWidget                *label;
+  const char               *css_class = status_css_class (item->status);
 
   gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (kind_icon_name (item->kind)));
 
@@ -585,8 +587,8 @@ sidebar_header_cb (GtkListBoxRow *row,
 {
   MigratorSchemaObjectItem *item = g_object_get_data (G_OBJECT (row), "item");
   MigratorSchemaObjectItem *previous = before != NULL ? g_object_get_data (G_OBJECT (before), "item") : NULL;
-  const char *heading = kind_heading (item->kind);
-  GtkWidget *label;
+  const char               *heading = kind_heading (item->kind);
+  GtkWidget                *label;
 
   if (heading == NULL || (previous != NULL && previous->kind == item->kind))
     {
@@ -638,7 +640,7 @@ static gboolean
 change_concerns (MigratorSchemaChange     *change,
                  MigratorSchemaObjectItem *item)
 {
-  ObjectKind kind;
+  ObjectKind  kind;
   const char *name;
 
   change_target (change, &kind, &name);
@@ -664,28 +666,30 @@ add_schema_objects (GPtrArray      *items,
   GListModel *tables = migrator_schema_get_tables (schema);
   GListModel *views = migrator_schema_get_views (schema);
   GListModel *triggers = migrator_schema_get_triggers (schema);
-  guint n;
+  guint       n;
 
-#define ADD_ITEM(kind, name, object)                                         \
-  G_STMT_START {                                                             \
-    char *key = object_key (kind, name);                                     \
-    if (!g_hash_table_contains (seen, key))                                  \
-      {                                                                      \
+#define ADD_ITEM(kind, name, object)                                           \
+  G_STMT_START                                                                 \
+  {                                                                            \
+    char *key = object_key (kind, name);                                       \
+    if (!g_hash_table_contains (seen, key))                                    \
+      {                                                                        \
         MigratorSchemaObjectItem *item = object_item_new (kind, name, object); \
-        item->status = status;                                               \
-        g_ptr_array_add (items, item);                                       \
-        g_hash_table_add (seen, key);                                        \
-      }                                                                      \
-    else                                                                     \
-      g_free (key);                                                          \
-  } G_STMT_END
+        item->status = status;                                                 \
+        g_ptr_array_add (items, item);                                         \
+        g_hash_table_add (seen, key);                                          \
+      }                                                                        \
+    else                                                                       \
+      g_free (key);                                                            \
+  }                                                                            \
+  G_STMT_END
 
   n = g_list_model_get_n_items (tables);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(MigratorSchemaTable) table = g_list_model_get_item (tables, i);
       GListModel *indexes = migrator_schema_table_get_indexes (table);
-      guint n_indexes = g_list_model_get_n_items (indexes);
+      guint       n_indexes = g_list_model_get_n_items (indexes);
 
       ADD_ITEM (OBJECT_TABLE, migrator_schema_table_get_name (table), table);
 
@@ -754,10 +758,9 @@ build_items (MigratorSchema *shown,
 
       for (guint j = 0; j < changes->len; j++)
         {
-          MigratorSchemaChange *change = g_ptr_array_index (changes, j);
+          MigratorSchemaChange    *change = g_ptr_array_index (changes, j);
           MigratorSchemaObjectKind object = migrator_schema_change_get_object (change);
-          gboolean whole = object == MIGRATOR_SCHEMA_OBJECT_TABLE || object == MIGRATOR_SCHEMA_OBJECT_INDEX
-                           || object == MIGRATOR_SCHEMA_OBJECT_VIEW || object == MIGRATOR_SCHEMA_OBJECT_TRIGGER;
+          gboolean                 whole = object == MIGRATOR_SCHEMA_OBJECT_TABLE || object == MIGRATOR_SCHEMA_OBJECT_INDEX || object == MIGRATOR_SCHEMA_OBJECT_VIEW || object == MIGRATOR_SCHEMA_OBJECT_TRIGGER;
 
           if (!change_concerns (change, item))
             continue;
@@ -786,13 +789,13 @@ create_change_row (gpointer item,
                    gpointer user_data)
 {
   MigratorSchemaChange *change = item;
-  g_autofree char *text = migrator_schema_change_to_string (change);
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *sign;
-  GtkWidget *label;
-  ObjectStatus status;
-  const char *body = text;
+  g_autofree char      *text = migrator_schema_change_to_string (change);
+  GtkWidget            *row = gtk_list_box_row_new ();
+  GtkWidget            *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget            *sign;
+  GtkWidget            *label;
+  ObjectStatus          status;
+  const char           *body = text;
 
   switch (migrator_schema_change_get_kind (change))
     {
@@ -846,14 +849,14 @@ create_foreign_key_row (gpointer item,
                         gpointer user_data)
 {
   MigratorSchemaForeignKey *fk = item;
-  g_autofree char *columns = g_strjoinv (", ", (char **) migrator_schema_foreign_key_get_columns (fk));
-  g_autofree char *referenced = g_strjoinv (", ", (char **) migrator_schema_foreign_key_get_referenced_columns (fk));
-  g_autofree char *title = NULL;
+  g_autofree char          *columns = g_strjoinv (", ", (char **) migrator_schema_foreign_key_get_columns (fk));
+  g_autofree char          *referenced = g_strjoinv (", ", (char **) migrator_schema_foreign_key_get_referenced_columns (fk));
+  g_autofree char          *title = NULL;
   g_autoptr(GString) subtitle = g_string_new (NULL);
   const char *name = migrator_schema_foreign_key_get_name (fk);
   const char *on_update = migrator_schema_foreign_key_get_on_update (fk);
   const char *on_delete = migrator_schema_foreign_key_get_on_delete (fk);
-  GtkWidget *row = adw_action_row_new ();
+  GtkWidget  *row = adw_action_row_new ();
 
   if (referenced[0] != '\0' && referenced[0] != ',')
     title = g_strdup_printf ("(%s) → %s (%s)", columns, migrator_schema_foreign_key_get_referenced_table (fk), referenced);
@@ -880,10 +883,10 @@ create_index_row (gpointer item,
                   gpointer user_data)
 {
   MigratorSchemaIndex *index = item;
-  g_autofree char *columns = g_strjoinv (", ", (char **) migrator_schema_index_get_columns (index));
+  g_autofree char     *columns = g_strjoinv (", ", (char **) migrator_schema_index_get_columns (index));
   g_autoptr(GString) subtitle = g_string_new (NULL);
   const char *origin = migrator_schema_index_get_origin (index);
-  GtkWidget *row = adw_action_row_new ();
+  GtkWidget  *row = adw_action_row_new ();
 
   g_string_append_printf (subtitle, "(%s)", columns);
   if (migrator_schema_index_get_unique (index))
@@ -915,7 +918,8 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (list_item, label);
 }
 
-typedef enum {
+typedef enum
+{
   CELL_NAME,
   CELL_TYPE,
   CELL_NOTNULL,
@@ -929,10 +933,10 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
               MigratorSchemaPage       *self)
 {
   MigratorSchemaColumn *column = gtk_list_item_get_item (list_item);
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (list_item));
-  CellKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "cell-kind"));
-  g_autofree char *text = NULL;
-  guint pk = migrator_schema_column_get_pk (column);
+  GtkLabel             *label = GTK_LABEL (gtk_list_item_get_child (list_item));
+  CellKind              kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "cell-kind"));
+  g_autofree char      *text = NULL;
+  guint                 pk = migrator_schema_column_get_pk (column);
 
   gtk_widget_remove_css_class (GTK_WIDGET (label), "heading");
   gtk_widget_remove_css_class (GTK_WIDGET (label), "monospace");
@@ -1122,12 +1126,12 @@ show_item (MigratorSchemaPage       *self,
     case OBJECT_INDEX:
       {
         MigratorSchemaIndex *index = MIGRATOR_SCHEMA_INDEX (item->object);
-        g_autofree char *subtitle = NULL;
+        g_autofree char     *subtitle = NULL;
 
         /* Translators: %s is a table name */
         subtitle = g_strdup_printf (migrator_schema_index_get_unique (index) ? _("Unique index on %s")
                                                                              : _("Index on %s"),
-                                    migrator_schema_index_get_table_name (index));
+                                                                                  migrator_schema_index_get_table_name (index));
         show_sql_object (self, subtitle, migrator_schema_index_get_sql (index));
       }
       break;
@@ -1137,7 +1141,7 @@ show_item (MigratorSchemaPage       *self,
         MigratorSchemaTrigger *trigger = MIGRATOR_SCHEMA_TRIGGER (item->object);
         /* Translators: %s is a table name */
         g_autofree char *subtitle = g_strdup_printf (_("Trigger on %s"),
-                                                     migrator_schema_trigger_get_table_name (trigger));
+                                                        migrator_schema_trigger_get_table_name (trigger));
 
         show_sql_object (self, subtitle, migrator_schema_trigger_get_sql (trigger));
       }
@@ -1235,7 +1239,7 @@ load_cb (GObject      *object,
          gpointer      user_data)
 {
   MigratorSchemaPage *self = MIGRATOR_SCHEMA_PAGE (object);
-  LoadData *data = g_task_get_task_data (G_TASK (result));
+  LoadData           *data = g_task_get_task_data (G_TASK (result));
   g_autoptr(LoadResult) loaded = NULL;
   g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GError) error = NULL;
@@ -1286,8 +1290,8 @@ load_cb (GObject      *object,
     {
       adw_status_page_set_description (self->empty_page,
                                        loaded->database_missing
-                                         ? _("The database file does not exist yet: upgrading creates it")
-                                         : _("No tables, views, indexes or triggers at this point"));
+                                       ? _("The database file does not exist yet: upgrading creates it")
+                                       : _("No tables, views, indexes or triggers at this point"));
       gtk_stack_set_visible_child_name (self->detail_stack, "empty");
       return;
     }
@@ -1305,16 +1309,15 @@ start_load (MigratorSchemaPage *self)
 {
   g_autoptr(GTask) task = NULL;
   MigratorConfig *config;
-  LoadData *data;
-  guint shown_position = gtk_drop_down_get_selected (self->point_dropdown);
-  guint compare_position = gtk_drop_down_get_selected (self->compare_dropdown);
-  const char *cache_key;
+  LoadData       *data;
+  guint           shown_position = gtk_drop_down_get_selected (self->point_dropdown);
+  guint           compare_position = gtk_drop_down_get_selected (self->compare_dropdown);
+  const char     *cache_key;
 
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
 
-  if (self->project == NULL || self->points == NULL || self->points->len == 0
-      || shown_position == GTK_INVALID_LIST_POSITION)
+  if (self->project == NULL || self->points == NULL || self->points->len == 0 || shown_position == GTK_INVALID_LIST_POSITION)
     {
       set_loading (self, FALSE);
       g_list_store_remove_all (self->objects);
@@ -1379,11 +1382,11 @@ reload_action (GtkWidget  *widget,
 static void
 update_style_scheme (MigratorSchemaPage *self)
 {
-  AdwStyleManager *manager = adw_style_manager_get_default ();
+  AdwStyleManager             *manager = adw_style_manager_get_default ();
   GtkSourceStyleSchemeManager *schemes = gtk_source_style_scheme_manager_get_default ();
-  const char *id = adw_style_manager_get_dark (manager) ? "Adwaita-dark" : "Adwaita";
-  GtkSourceStyleScheme *scheme = gtk_source_style_scheme_manager_get_scheme (schemes, id);
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->sql_view));
+  const char                  *id = adw_style_manager_get_dark (manager) ? "Adwaita-dark" : "Adwaita";
+  GtkSourceStyleScheme        *scheme = gtk_source_style_scheme_manager_get_scheme (schemes, id);
+  GtkTextBuffer               *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->sql_view));
 
   if (scheme != NULL)
     gtk_source_buffer_set_style_scheme (GTK_SOURCE_BUFFER (buffer), scheme);
@@ -1395,7 +1398,7 @@ static void
 migrator_schema_page_dispose (GObject *object)
 {
   MigratorSchemaPage *self = MIGRATOR_SCHEMA_PAGE (object);
-  GtkWidget *child;
+  GtkWidget          *child;
 
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
@@ -1461,7 +1464,7 @@ migrator_schema_page_get_property (GObject    *object,
 static void
 migrator_schema_page_class_init (MigratorSchemaPageClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = migrator_schema_page_dispose;
@@ -1617,7 +1620,7 @@ migrator_schema_page_compare_with (MigratorSchemaPage *self,
     {
       if (!find_point (self, rev, &position))
         return FALSE;
-      position++;  /* after "Nothing" */
+      position++; /* after "Nothing" */
     }
 
   gtk_drop_down_set_selected (self->compare_dropdown, position);

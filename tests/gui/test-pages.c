@@ -21,46 +21,46 @@
 
 /* Spins the main loop until @cond holds; fails after 30 s instead of
  * hanging when an async call never returns. */
-#define WAIT_UNTIL(cond)                                                   \
-  G_STMT_START {                                                           \
-    gint64 wait_end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;       \
-    while (!(cond))                                                        \
-      {                                                                    \
-        if (g_get_monotonic_time () > wait_end)                            \
-          g_error ("Timed out waiting for %s", #cond);                     \
-        if (!g_main_context_iteration (NULL, FALSE))                       \
-          g_usleep (1000);                                                 \
-      }                                                                    \
-  } G_STMT_END
+#define WAIT_UNTIL(cond)                                             \
+  G_STMT_START                                                       \
+  {                                                                  \
+    gint64 wait_end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC; \
+    while (!(cond))                                                  \
+      {                                                              \
+        if (g_get_monotonic_time () > wait_end)                      \
+          g_error ("Timed out waiting for %s", #cond);               \
+        if (!g_main_context_iteration (NULL, FALSE))                 \
+          g_usleep (1000);                                           \
+      }                                                              \
+  }                                                                  \
+  G_STMT_END
 
 #define REV_HEADER(id, parent, msg) \
   "-- revision: " id "\n-- down_revision: " parent "\n-- message: " msg "\n\n"
 
 static const char *const REVISION_1 =
-  REV_HEADER ("aaaa00000001", "none", "Create users")
-  "-- migrate:upgrade\n"
-  "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT '', email TEXT UNIQUE);\n"
-  "INSERT INTO users (name, email) VALUES ('Ana', 'ana@example.com');\n"
-  "\n"
-  "-- migrate:downgrade\n"
-  "DROP TABLE users;\n";
+  REV_HEADER ("aaaa00000001", "none", "Create users") "-- migrate:upgrade\n"
+                                                      "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT '', email TEXT UNIQUE);\n"
+                                                      "INSERT INTO users (name, email) VALUES ('Ana', 'ana@example.com');\n"
+                                                      "\n"
+                                                      "-- migrate:downgrade\n"
+                                                      "DROP TABLE users;\n";
 
 static const char *const REVISION_2 =
-  REV_HEADER ("bbbb00000002", "aaaa00000001", "Create posts")
-  "-- migrate:upgrade\n"
-  "CREATE TABLE posts (id INTEGER PRIMARY KEY,\n"
-  "                    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,\n"
-  "                    title TEXT);\n"
-  "CREATE INDEX ix_posts_user ON posts (user_id);\n"
-  "CREATE VIEW user_posts AS SELECT users.name, posts.title FROM users JOIN posts ON posts.user_id = users.id;\n"
-  "CREATE TRIGGER posts_title AFTER INSERT ON posts BEGIN\n"
-  "  UPDATE posts SET title = trim (title) WHERE id = new.id;\n"
-  "END;\n"
-  "\n"
-  "-- migrate:downgrade\n"
-  "DROP TRIGGER posts_title;\n"
-  "DROP VIEW user_posts;\n"
-  "DROP TABLE posts;\n";
+  REV_HEADER ("bbbb00000002", "aaaa00000001", "Create posts") "-- migrate:upgrade\n"
+                                                              "CREATE TABLE posts (id INTEGER PRIMARY KEY,\n"
+                                                              "                    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,\n"
+                                                              "                    title TEXT);\n"
+                                                              "CREATE INDEX ix_posts_user ON posts (user_id);\n"
+                                                              "CREATE VIEW user_posts AS SELECT users.name, posts.title FROM users JOIN posts ON posts.user_id = users.id;\n"
+                                                              "CREATE TRIGGER posts_title AFTER INSERT ON posts BEGIN\n"
+                                                              "  UPDATE posts SET title = trim (title) WHERE id = new.id;\n"
+                                                              "END;\n"
+                                                              "\n"
+                                                              "-- migrate:downgrade\n"
+                                                              "DROP TRIGGER posts_title;\n"
+                                                              "DROP VIEW user_posts;\n"
+                                                              "DROP TABLE posts;\n";
 
 typedef struct
 {
@@ -109,7 +109,7 @@ test_project_new (gboolean upgrade)
   g_autoptr(GError) error = NULL;
   g_autofree char *versions = NULL;
   g_autofree char *database = NULL;
-  TestProject *tp = g_new0 (TestProject, 1);
+  TestProject     *tp = g_new0 (TestProject, 1);
 
   tp->dir = g_dir_make_tmp ("test-pages-XXXXXX", &error);
   g_assert_no_error (error);
@@ -128,8 +128,8 @@ test_project_new (gboolean upgrade)
   if (upgrade)
     {
       g_autoptr(MigratorRunResult) result = migrator_service_upgrade_sync (tp->service, NULL,
-                                                                           MIGRATOR_SERVICE_FLAGS_NONE,
-                                                                           NULL, &error);
+                                                                            MIGRATOR_SERVICE_FLAGS_NONE,
+                                                                            NULL, &error);
 
       g_assert_no_error (error);
       g_assert_nonnull (result);
@@ -228,15 +228,15 @@ find_widget (GtkWidget *widget,
 }
 
 static gboolean
-has_action_name (GtkWidget     *widget,
-                 gconstpointer  action_name)
+has_action_name (GtkWidget    *widget,
+                 gconstpointer action_name)
 {
   return g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0;
 }
 
 static gboolean
-has_icon_name (GtkWidget     *widget,
-               gconstpointer  icon_name)
+has_icon_name (GtkWidget    *widget,
+               gconstpointer icon_name)
 {
   return g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (widget)), icon_name) == 0;
 }
@@ -330,8 +330,8 @@ test_log_model (void)
 {
   g_autoptr(MigratorLogModel) model = migrator_log_model_new ();
   g_autoptr(MigratorLogEntry) first = NULL;
-  g_autofree char *text = NULL;
-  guint counts[2] = { 0, 0 };
+  g_autofree char  *text = NULL;
+  guint             counts[2] = { 0, 0 };
   MigratorLogEntry *entry;
 
   g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), counts);
@@ -384,13 +384,13 @@ static void
 test_log_view (void)
 {
   g_autoptr(GtSignalLogger) logger = gt_signal_logger_new ();
-  MigratorLogView *view = g_object_ref_sink (MIGRATOR_LOG_VIEW (migrator_log_view_new ()));
+  MigratorLogView  *view = g_object_ref_sink (MIGRATOR_LOG_VIEW (migrator_log_view_new ()));
   MigratorLogModel *model = migrator_log_view_get_model (view);
-  GListModel *visible = migrator_log_view_get_visible_lines (view);
-  GtkWindow *window = show_in_window (GTK_WIDGET (view));
-  g_autofree char *message = NULL;
-  g_autofree char *clipboard_text = NULL;
-  g_autofree char *expected = NULL;
+  GListModel       *visible = migrator_log_view_get_visible_lines (view);
+  GtkWindow        *window = show_in_window (GTK_WIDGET (view));
+  g_autofree char  *message = NULL;
+  g_autofree char  *clipboard_text = NULL;
+  g_autofree char  *expected = NULL;
 
   gt_signal_logger_connect (logger, view, "error-logged");
 
@@ -473,8 +473,8 @@ test_log_view_service (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(MigratorRunResult) result = NULL;
   MigratorLogView *view = g_object_ref_sink (MIGRATOR_LOG_VIEW (migrator_log_view_new ()));
-  GListModel *lines = G_LIST_MODEL (migrator_log_view_get_model (view));
-  GtkWindow *window = show_in_window (GTK_WIDGET (view));
+  GListModel      *lines = G_LIST_MODEL (migrator_log_view_get_model (view));
+  GtkWindow       *window = show_in_window (GTK_WIDGET (view));
   g_autofree char *text = NULL;
   g_autofree char *message = NULL;
 
@@ -557,7 +557,7 @@ test_backups_page_empty (void)
 {
   g_autoptr(TestProject) tp = test_project_new (TRUE);
   MigratorBackupsPage *page = g_object_ref_sink (MIGRATOR_BACKUPS_PAGE (migrator_backups_page_new ()));
-  GtkWindow *window = show_in_window (GTK_WIDGET (page));
+  GtkWindow           *window = show_in_window (GTK_WIDGET (page));
 
   g_assert_cmpstr (get_visible_page (GTK_WIDGET (page), MIGRATOR_TYPE_BACKUPS_PAGE), ==, "no-database");
 
@@ -569,8 +569,7 @@ test_backups_page_empty (void)
 
   /* The empty state's button makes the first backup. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "backups.back-up", NULL));
-  WAIT_UNTIL (g_list_model_get_n_items (migrator_backups_page_get_backups (page)) == 1
-              && !migrator_backups_page_get_loading (page));
+  WAIT_UNTIL (g_list_model_get_n_items (migrator_backups_page_get_backups (page)) == 1 && !migrator_backups_page_get_loading (page));
   g_assert_cmpstr (get_visible_page (GTK_WIDGET (page), MIGRATOR_TYPE_BACKUPS_PAGE), ==, "list");
 
   migrator_backups_page_set_service (page, NULL);
@@ -585,13 +584,13 @@ test_backups_page_operations (void)
 {
   g_autoptr(TestProject) tp = test_project_new (TRUE);
   g_autoptr(GtSignalLogger) logger = gt_signal_logger_new ();
-  g_autofree char *deleted = NULL;
-  g_autofree char *restored = NULL;
-  g_autofree char *signal_path = NULL;
+  g_autofree char     *deleted = NULL;
+  g_autofree char     *restored = NULL;
+  g_autofree char     *signal_path = NULL;
   MigratorBackupsPage *page;
-  GListModel *backups;
-  GtkWindow *window;
-  GtkWidget *back_up_button;
+  GListModel          *backups;
+  GtkWindow           *window;
+  GtkWidget           *back_up_button;
 
   make_backup (tp);
   make_backup (tp);
@@ -652,9 +651,9 @@ test_backups_page_verify (void)
 {
   g_autoptr(TestProject) tp = test_project_new (TRUE);
   g_autoptr(GError) error = NULL;
-  g_autofree char *damaged = NULL;
+  g_autofree char     *damaged = NULL;
   MigratorBackupsPage *page;
-  GtkWindow *window;
+  GtkWindow           *window;
 
   make_backup (tp);
   make_backup (tp);
@@ -692,7 +691,7 @@ create_schema_page (TestProject *tp,
                     GtkWindow  **window)
 {
   MigratorSchemaPage *page = g_object_ref_sink (MIGRATOR_SCHEMA_PAGE (migrator_schema_page_new ()));
-  g_autofree char *database = migrator_project_resolve_database (tp->project, NULL, NULL);
+  g_autofree char    *database = migrator_project_resolve_database (tp->project, NULL, NULL);
 
   *window = show_in_window (GTK_WIDGET (page));
   g_assert_cmpstr (get_detail_page (page), ==, "no-project");
@@ -746,7 +745,7 @@ count_template_children (MigratorSchemaPage *page,
                          const char         *name)
 {
   return count_rows (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page),
-                                                                    MIGRATOR_TYPE_SCHEMA_PAGE, name)));
+                                                                MIGRATOR_TYPE_SCHEMA_PAGE, name)));
 }
 
 static void
@@ -754,9 +753,9 @@ test_schema_page_database (void)
 {
   g_autoptr(TestProject) tp = test_project_new (TRUE);
   MigratorSchemaPage *page;
-  GtkWindow *window;
-  GtkColumnView *columns;
-  g_autofree char *objects = NULL;
+  GtkWindow          *window;
+  GtkColumnView      *columns;
+  g_autofree char    *objects = NULL;
 
   page = create_schema_page (tp, &window);
 
@@ -784,9 +783,9 @@ test_schema_page_database (void)
   /* A trigger: its SQL. */
   g_assert_true (migrator_schema_page_select (page, "posts_title"));
   {
-    GtkTextView *view = GTK_TEXT_VIEW (gtk_widget_get_template_child (GTK_WIDGET (page), MIGRATOR_TYPE_SCHEMA_PAGE, "sql_view"));
-    GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
-    GtkTextIter start, end;
+    GtkTextView     *view = GTK_TEXT_VIEW (gtk_widget_get_template_child (GTK_WIDGET (page), MIGRATOR_TYPE_SCHEMA_PAGE, "sql_view"));
+    GtkTextBuffer   *buffer = gtk_text_view_get_buffer (view);
+    GtkTextIter      start, end;
     g_autofree char *sql = NULL;
 
     gtk_text_buffer_get_bounds (buffer, &start, &end);
@@ -805,9 +804,9 @@ test_schema_page_revisions (void)
 {
   g_autoptr(TestProject) tp = test_project_new (TRUE);
   MigratorSchemaPage *page;
-  GtkWindow *window;
-  g_autofree char *objects = NULL;
-  g_autofree char *changes = NULL;
+  GtkWindow          *window;
+  g_autofree char    *objects = NULL;
+  g_autofree char    *changes = NULL;
 
   page = create_schema_page (tp, &window);
 
@@ -865,9 +864,9 @@ test_schema_page_missing_database (void)
 {
   g_autoptr(TestProject) tp = test_project_new (FALSE);
   g_autoptr(GError) error = NULL;
-  g_autofree char *versions = g_build_filename (tp->dir, "versions", NULL);
+  g_autofree char    *versions = g_build_filename (tp->dir, "versions", NULL);
   MigratorSchemaPage *page;
-  GtkWindow *window;
+  GtkWindow          *window;
 
   /* A revision whose SQL fails when it is replayed. */
   write_file (versions, "cccc00000003_broken.sql",
