@@ -178,6 +178,17 @@ migrator_database_begin (MigratorDatabase  *self,
   if (rc != SQLITE_OK)
     return migrator_database_set_error (self, rc, error, self->path);
 
+  /* SQLite opens a file it may not write (immutable, read-only mount)
+   * read-only without a word; say so here, naming it, before a backup is
+   * taken or a statement fails with a bare "readonly database". */
+  if (sqlite3_db_readonly (self->db, "main") == 1)
+    {
+      migrator_database_rollback (self);
+      g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_DATABASE,
+                   _("Database %s is read-only: it cannot be changed"), self->path);
+      return FALSE;
+    }
+
   return TRUE;
 }
 
