@@ -982,7 +982,9 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
     }
 
   gtk_label_set_label (label, text != NULL ? text : "");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (label), kind == CELL_DEFAULT ? text : NULL);
+  /* Long defaults are ellipsized; the tooltip has all of it. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (label),
+                               kind == CELL_DEFAULT && text != NULL && g_utf8_strlen (text, -1) > 24 ? text : NULL);
 }
 
 static void
