@@ -564,8 +564,9 @@ url_path (const char *url,
       const char *path = url + strlen ("sqlite:///");
 
       *project_relative = path[0] != '/';
-      /* "sqlite:///" and "sqlite:////" name no file. */
-      if (path[0] == '\0' || g_str_equal (path, "/"))
+      /* "sqlite:///" and "sqlite:////" name no file; "sqlite:///:memory:"
+       * is SQLAlchemy's in-memory database, not a file called ":memory:". */
+      if (path[0] == '\0' || g_str_equal (path, "/") || path[0] == ':')
         return NULL;
       return path;
     }
