@@ -231,6 +231,15 @@ migrator_project_resolve_database (MigratorProject  *self,
 
   g_return_val_if_fail (MIGRATOR_IS_PROJECT (self), NULL);
 
+  /* An empty environment variable is unset, but `--database "$DB"` with
+   * $DB unset must not fall back to the project's own database. */
+  if (flag != NULL && *flag == '\0')
+    {
+      g_set_error_literal (error, MIGRATOR_ERROR, MIGRATOR_ERROR_USAGE,
+                           _("--database was given an empty database URL"));
+      return NULL;
+    }
+
   /* Plain paths given on the command line or in the environment are
    * relative to where the user is; those in migrator.json to the project. */
   for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
