@@ -223,6 +223,8 @@ migrator_project_resolve_database (MigratorProject  *self,
                                    GError          **error)
 {
   g_autofree char *cwd = g_get_current_dir ();
+  g_autoptr(GError) local_error = NULL;
+  char *path;
   const char *sources[] = {
     flag,
     g_getenv ("MIGRATOR_DATABASE_URL"),
@@ -246,7 +248,16 @@ migrator_project_resolve_database (MigratorProject  *self,
     if (sources[i] != NULL && *sources[i] != '\0')
       return migrator_database_path_from_url (sources[i], self->dir, cwd, error);
 
-  return migrator_database_path_from_url (self->config->database, self->dir, self->dir, error);
+  /* A bad URL in migrator.json is an invalid project (exit 3), named. */
+  path = migrator_database_path_from_url (self->config->database, self->dir, self->dir, &local_error);
+  if (path == NULL)
+    {
+      g_autofree char *config_path = g_build_filename (self->dir, CONFIG_FILE, NULL);
+
+      g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_PROJECT, "%s: %s",
+                   config_path, local_error->message);
+    }
+  return path;
 }
 
 char *
