@@ -558,8 +558,8 @@ do_merge (Operation  *op,
   if (parents->len < 2)
     {
       g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_USAGE,
-                   _("Nothing to merge: a merge needs at least two revisions (there is %u head)"),
-                   parents->len);
+                   _("Nothing to merge: a merge needs at least two revisions (only %s)"),
+                   parents->len > 0 ? (const char *) parents->pdata[0] : "base");
       return NULL;
     }
   g_ptr_array_add (parents, NULL);
