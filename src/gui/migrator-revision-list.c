@@ -201,7 +201,7 @@ migrator_revision_list_init (MigratorRevisionList *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
-  self->filtered = gtk_filter_list_model_new (NULL, g_object_ref (GTK_FILTER (self->filter)));
+  self->filtered = gtk_filter_list_model_new (NULL, NULL);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
@@ -255,7 +255,10 @@ migrator_revision_list_set_items (MigratorRevisionList *self,
     return;
 
   self->n_lanes = count_lanes (items);
+  /* The list view takes a new model faster than 10,000 new rows. */
+  gtk_list_view_set_model (self->list_view, NULL);
   gtk_filter_list_model_set_model (self->filtered, items);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   update_empty (self);
 }
 
@@ -323,20 +326,24 @@ migrator_revision_list_set_search (MigratorRevisionList *self,
     return;
 
   /* Typing more only narrows the list: GTK then re-checks only the rows
-   * still shown. */
+   * still shown. Without a search there is no filter at all, so that a
+   * long history is shown without a call per revision. */
   previous = g_steal_pointer (&self->search);
   self->search = g_strdup (search);
-  if (previous == NULL || *previous == '\0')
+  if (search != NULL && previous != NULL && g_str_has_prefix (search, previous))
     change = GTK_FILTER_CHANGE_MORE_STRICT;
-  else if (search != NULL && g_str_has_prefix (search, previous) && strchr (search + strlen (previous), ' ') == NULL)
-    change = GTK_FILTER_CHANGE_MORE_STRICT;
-  else if (search == NULL || *search == '\0' || g_str_has_prefix (previous, search))
+  else if (search != NULL && previous != NULL && g_str_has_prefix (previous, search))
     change = GTK_FILTER_CHANGE_LESS_STRICT;
 
   if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), search ? search : "") != 0)
     gtk_editable_set_text (GTK_EDITABLE (self->search_entry), search ? search : "");
 
-  gtk_filter_changed (GTK_FILTER (self->filter), change);
+  if (self->search == NULL || *self->search == '\0')
+    gtk_filter_list_model_set_filter (self->filtered, NULL);
+  else if (gtk_filter_list_model_get_filter (self->filtered) == NULL)
+    gtk_filter_list_model_set_filter (self->filtered, GTK_FILTER (self->filter));
+  else
+    gtk_filter_changed (GTK_FILTER (self->filter), change);
   update_empty (self);
 }
 

@@ -61,6 +61,7 @@ struct _MigratorRevisionPage
   MigratorRevisionItem *item;
   GPtrArray            *history;
   GPtrArray            *dynamic_rows;  /* (element-type GtkWidget) rows added per revision */
+  GPtrArray            *changes_rows;  /* (element-type GtkWidget) the schema changes' rows */
   GCancellable         *changes_cancellable;
   guint                 changes_source;
   gboolean              loading;
@@ -111,22 +112,22 @@ add_row (MigratorRevisionPage *self,
   adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
 
   adw_preferences_group_add (group, row);
-  g_ptr_array_add (self->dynamic_rows, row);
+  g_ptr_array_add (group == self->changes_group ? self->changes_rows : self->dynamic_rows, row);
   return row;
 }
 
 static void
-clear_dynamic_rows (MigratorRevisionPage *self)
+clear_rows (GPtrArray *rows)
 {
-  for (guint i = 0; i < self->dynamic_rows->len; i++)
+  for (guint i = 0; i < rows->len; i++)
     {
-      GtkWidget *row = self->dynamic_rows->pdata[i];
+      GtkWidget *row = rows->pdata[i];
       GtkWidget *group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
 
       if (group != NULL)
         adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), row);
     }
-  g_ptr_array_set_size (self->dynamic_rows, 0);
+  g_ptr_array_set_size (rows, 0);
 }
 
 static char *
@@ -402,7 +403,8 @@ cancel_changes (MigratorRevisionPage *self)
 }
 
 static void
-show_revision (MigratorRevisionPage *self)
+show_revision (MigratorRevisionPage *self,
+               gboolean              with_changes)
 {
   MigratorRevision *revision = migrator_revision_item_get_revision (self->item);
   g_autofree char *state = describe_state (migrator_revision_item_get_state (self->item));
@@ -456,6 +458,8 @@ show_revision (MigratorRevisionPage *self)
   }
 
   show_lint (self, revision);
+  if (!with_changes)
+    return;
 
   set_sql (self->upgrade_view, migrator_revision_get_upgrade_sql (revision));
   if (migrator_revision_is_reversible (revision))
@@ -517,6 +521,7 @@ migrator_revision_page_finalize (GObject *object)
   MigratorRevisionPage *self = MIGRATOR_REVISION_PAGE (object);
 
   g_clear_pointer (&self->dynamic_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->changes_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (migrator_revision_page_parent_class)->finalize (object);
 }
@@ -589,6 +594,7 @@ migrator_revision_page_init (MigratorRevisionPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->dynamic_rows = g_ptr_array_new ();
+  self->changes_rows = g_ptr_array_new ();
 
   for (guint i = 0; i < N_DETAILS; i++)
     {
@@ -632,13 +638,22 @@ migrator_revision_page_set_revision (MigratorRevisionPage *self,
                                      MigratorRevisionItem *item,
                                      GPtrArray            *history)
 {
+  gboolean same;
+
   g_return_if_fail (MIGRATOR_IS_REVISION_PAGE (self));
   g_return_if_fail (graph == NULL || MIGRATOR_IS_GRAPH (graph));
   g_return_if_fail (item == NULL || MIGRATOR_IS_REVISION_ITEM (item));
 
-  cancel_changes (self);
-  set_loading (self, FALSE);
-  clear_dynamic_rows (self);
+  /* The same revision after the database changed: its state and history
+   * change, its SQL and schema changes do not. */
+  same = item != NULL && item == self->item && graph == self->graph;
+  if (!same)
+    {
+      cancel_changes (self);
+      set_loading (self, FALSE);
+      clear_rows (self->changes_rows);
+    }
+  clear_rows (self->dynamic_rows);
 
   g_set_object (&self->graph, graph);
   g_set_object (&self->item, item);
@@ -653,9 +668,10 @@ migrator_revision_page_set_revision (MigratorRevisionPage *self,
       return;
     }
 
-  show_revision (self);
+  show_revision (self, !same);
   gtk_stack_set_visible_child_name (self->stack, "revision");
-  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+  if (!same)
+    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
 }
 
 MigratorRevisionItem *

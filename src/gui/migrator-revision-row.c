@@ -29,6 +29,7 @@ struct _MigratorRevisionRow
   GtkWidget            *changed_badge;
   GtkWidget            *irreversible_badge;
   GtkWidget            *no_file_badge;
+  GtkMenuButton        *menu_button;
   GMenuModel           *context_menu;
 
   /* Owned references */
@@ -215,6 +216,18 @@ context_click_cb (GtkGestureClick     *gesture,
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }
 
+/* The menu is built when first opened: a list of 10,000 revisions makes
+ * hundreds of rows, and most menus are never opened. */
+static void
+create_popup_cb (GtkMenuButton *button,
+                 gpointer       user_data)
+{
+  MigratorRevisionRow *self = user_data;
+
+  if (gtk_menu_button_get_popover (button) == NULL)
+    gtk_menu_button_set_menu_model (button, self->context_menu);
+}
+
 static void
 migrator_revision_row_dispose (GObject *object)
 {
@@ -251,6 +264,7 @@ migrator_revision_row_class_init (MigratorRevisionRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MigratorRevisionRow, changed_badge);
   gtk_widget_class_bind_template_child (widget_class, MigratorRevisionRow, irreversible_badge);
   gtk_widget_class_bind_template_child (widget_class, MigratorRevisionRow, no_file_badge);
+  gtk_widget_class_bind_template_child (widget_class, MigratorRevisionRow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, MigratorRevisionRow, context_menu);
 
   gtk_widget_class_install_action (widget_class, "row.upgrade-to", NULL, upgrade_to_action);
@@ -269,6 +283,7 @@ migrator_revision_row_init (MigratorRevisionRow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   gtk_drawing_area_set_draw_func (self->lanes, draw_lanes, self, NULL);
+  gtk_menu_button_set_create_popup_func (self->menu_button, create_popup_cb, self, NULL);
 
   gesture = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
