@@ -3207,8 +3207,8 @@ rebuild_swap (Rebuild *r,
       if (!query_int64 (r->db, count, &new_count, error))
         return FALSE;
       if (new_count != old_count)
-        return rebuild_error (error, _("Rebuild of %s: the table had %" G_GINT64_FORMAT " rows but has %" G_GINT64_FORMAT " after the copy (nothing was changed)"),
-                              r->quoted, old_count, new_count);
+        return rebuild_error (error, _("Rebuild of %s: the table had %lld rows but has %lld after the copy (nothing was changed)"),
+                              r->quoted, (long long) old_count, (long long) new_count);
     }
   return TRUE;
 }

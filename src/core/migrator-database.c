@@ -146,8 +146,8 @@ migrator_database_set_error (MigratorDatabase  *self,
                          _("Operation was cancelled"));
   else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
     g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_LOCKED,
-                 _("%s: the database is locked by another process (waited %" G_GINT64_FORMAT " ms)"),
-                 context ? context : self->path, self->lock_timeout_ms);
+                 _("%s: the database is locked by another process (waited %lld ms)"),
+                 context ? context : self->path, (long long) self->lock_timeout_ms);
   else if (context != NULL)
     g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_DATABASE, "%s: %s", context, msg);
   else

@@ -254,8 +254,8 @@ run_foreign_key_check (RunContext  *ctx,
             g_string_append_printf (detail, _("\n  table %s (no rowid) references missing row in %s"),
                                     table, parent);
           else
-            g_string_append_printf (detail, _("\n  table %s rowid %" G_GINT64_FORMAT " references missing row in %s"),
-                                    table, (gint64) sqlite3_column_int64 (stmt, 1), parent);
+            g_string_append_printf (detail, _("\n  table %s rowid %lld references missing row in %s"),
+                                    table, (long long) sqlite3_column_int64 (stmt, 1), parent);
         }
       n++;
     }
@@ -794,7 +794,7 @@ finish_transaction (RunContext         *ctx,
       g_autoptr(GError) fk_error = NULL;
 
       describe_schema_changes (schema_before, after, result->changes);
-      g_ptr_array_add (result->changes, g_strdup_printf (_("%" G_GINT64_FORMAT " rows written"), ctx->rows_written));
+      g_ptr_array_add (result->changes, g_strdup_printf (_("%lld rows written"), (long long) ctx->rows_written));
       if (!run_foreign_key_check (ctx, &fk_error))
         g_ptr_array_add (result->changes, g_strdup (fk_error->message));
       migrator_database_rollback (ctx->db);

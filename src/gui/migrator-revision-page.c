@@ -194,14 +194,14 @@ show_history (MigratorRevisionPage *self)
                                entry->outcome ? entry->outcome : "?");
       if (entry->backup != NULL)
         /* Translators: time of a history row, its duration, and the backup taken before it */
-        subtitle = g_strdup_printf (_("%s, %" G_GINT64_FORMAT " ms, backup %s"),
+        subtitle = g_strdup_printf (_("%s, %lld ms, backup %s"),
                                     entry->finished_at ? entry->finished_at : "",
-                                    entry->duration_ms, entry->backup);
+                                    (long long) entry->duration_ms, entry->backup);
       else
         /* Translators: time of a history row and its duration */
-        subtitle = g_strdup_printf (_("%s, %" G_GINT64_FORMAT " ms"),
+        subtitle = g_strdup_printf (_("%s, %lld ms"),
                                     entry->finished_at ? entry->finished_at : "",
-                                    entry->duration_ms);
+                                    (long long) entry->duration_ms);
       if (entry->message != NULL && !ok)
         {
           g_autofree char *with_message = g_strdup_printf ("%s\n%s", subtitle, entry->message);

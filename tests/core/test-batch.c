@@ -555,7 +555,11 @@ assert_unchanged (sqlite3  *db,
   g_assert_cmpstr (now.plain, ==, before->plain);
   g_assert_cmpint (now.seq, ==, before->seq);
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
-  g_assert_cmpstr (query_text (db, "PRAGMA integrity_check"), ==, "ok");
+  {
+    g_autofree char *integrity = query_text (db, "PRAGMA integrity_check");
+
+    g_assert_cmpstr (integrity, ==, "ok");
+  }
 }
 
 /* Every schema line of @a not about @table is in @b too. */
@@ -668,7 +672,11 @@ test_rebuild_every_feature (Fixture       *f,
   g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM pragma_foreign_key_list('child') WHERE \"table\" = 'my \"odd\" table'"), ==, 1);
   g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM pragma_foreign_key_list('my \"odd\" table') WHERE \"table\" = 'my \"odd\" table'"), ==, 2);
   g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM pragma_index_list('my \"odd\" table') WHERE origin = 'u'"), ==, 1);
-  g_assert_cmpstr (query_text (f->db, "PRAGMA integrity_check"), ==, "ok");
+  {
+    g_autofree char *integrity = query_text (f->db, "PRAGMA integrity_check");
+
+    g_assert_cmpstr (integrity, ==, "ok");
+  }
 
   /* The new constraints hold. */
   g_assert_cmpint (sqlite3_exec (f->db, "UPDATE " ODD " SET score = 2000000 WHERE id = 3", NULL, NULL, NULL), ==, SQLITE_CONSTRAINT);
