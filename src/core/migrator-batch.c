@@ -2737,9 +2737,9 @@ report_violations (Rebuild    *r,
     return TRUE;
 
   g_string_append_printf (report,
-                          g_dngettext (GETTEXT_PACKAGE, "\n  %" G_GINT64_FORMAT " row %s, for example:",
-                                       "\n  %" G_GINT64_FORMAT " rows %s, for example:", count),
-                          count, what);
+                          g_dngettext (GETTEXT_PACKAGE, "\n  %lld row %s, for example:",
+                                       "\n  %lld rows %s, for example:", count),
+                          (long long) count, what);
 
   examples_sql = example_select (r, where);
   stmt = prepare (r->db, error, examples_sql, NULL);

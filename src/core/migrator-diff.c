@@ -457,7 +457,7 @@ index_differences (MigratorSchemaIndex *a,
   if (!sql_equal (migrator_schema_index_get_where (a), migrator_schema_index_get_where (b)))
     append_part (detail, "where", migrator_schema_index_get_where (a), migrator_schema_index_get_where (b));
   if (detail->len == 0 && !sql_equal (migrator_schema_index_get_sql (a), migrator_schema_index_get_sql (b)))
-    g_string_append (detail, "definition changed (order or collation)");
+    g_string_append (detail, _("definition changed (order or collation)"));
   return g_string_free (detail, FALSE);
 }
 
@@ -778,7 +778,7 @@ compare_views (GPtrArray      *changes,
       if (b == NULL)
         add_change (changes, MIGRATOR_CHANGE_REMOVED, MIGRATOR_SCHEMA_OBJECT_VIEW, NULL, name, NULL);
       else if (!sql_equal (migrator_schema_view_get_sql (a), migrator_schema_view_get_sql (b)))
-        add_change (changes, MIGRATOR_CHANGE_CHANGED, MIGRATOR_SCHEMA_OBJECT_VIEW, NULL, name, "definition changed");
+        add_change (changes, MIGRATOR_CHANGE_CHANGED, MIGRATOR_SCHEMA_OBJECT_VIEW, NULL, name, _("definition changed"));
     }
   for (guint i = 0; i < N_ITEMS (views_b); i++)
     {
@@ -811,7 +811,7 @@ compare_triggers (GPtrArray      *changes,
                                    migrator_schema_trigger_get_table_name (b)) != 0 ||
                !sql_equal (migrator_schema_trigger_get_sql (a), migrator_schema_trigger_get_sql (b)))
         add_change (changes, MIGRATOR_CHANGE_CHANGED, MIGRATOR_SCHEMA_OBJECT_TRIGGER,
-                    migrator_schema_trigger_get_table_name (b), name, "definition changed");
+                    migrator_schema_trigger_get_table_name (b), name, _("definition changed"));
     }
   for (guint i = 0; i < N_ITEMS (triggers_b); i++)
     {

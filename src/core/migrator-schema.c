@@ -1922,7 +1922,7 @@ open_memory (GError **error)
     {
       g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_DATABASE,
                    _("Cannot open an in-memory database: %s"),
-                   db != NULL ? sqlite3_errmsg (db) : "out of memory");
+                   db != NULL ? sqlite3_errmsg (db) : _("out of memory"));
       sqlite3_close (db);
       return NULL;
     }
