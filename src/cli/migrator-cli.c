@@ -11,28 +11,29 @@
 #include "migrator-cli-private.h"
 
 /* Every command of SPEC §5, in the order of "migrator --help". A NULL
- * function means the command is announced but not available yet. */
+ * function means the command is announced but not available yet. The
+ * parameter strings are translated by GOptionContext. */
 /* clang-format off */
 static const MigratorCliCommand commands[] = {
-  { "init",      "[DIR]",             N_("Create a project: migrator.json, versions/, schema.sql"), migrator_cli_cmd_init },
-  { "revision",  "-m MESSAGE",        N_("Create a new revision file"),                            migrator_cli_cmd_revision },
-  { "upgrade",   "[TARGET]",          N_("Upgrade the database to a later revision (default: head)"), migrator_cli_cmd_upgrade },
-  { "downgrade", "TARGET",            N_("Revert the database to an earlier revision"),             migrator_cli_cmd_downgrade },
-  { "current",   "",                  N_("Show the revision(s) applied to the database"),          migrator_cli_cmd_current },
-  { "status",    "",                  N_("Show current, heads, pending and changed revisions"),    migrator_cli_cmd_status },
-  { "history",   "",                  N_("List revisions, newest first"),                          migrator_cli_cmd_history },
-  { "heads",     "",                  N_("Show the head revisions"),                               migrator_cli_cmd_heads },
-  { "branches",  "",                  N_("Show the branch points"),                                migrator_cli_cmd_branches },
-  { "show",      "REV",               N_("Show a revision: header, SQL and children"),             migrator_cli_cmd_show },
-  { "merge",     "-m MESSAGE [REV…]", N_("Merge heads into one revision (default: all heads)"),    migrator_cli_cmd_merge },
-  { "stamp",     "REV",               N_("Set the database version without running SQL"),          migrator_cli_cmd_stamp },
-  { "check",     "",                  N_("Check the graph, lint, round trips and schema drift"),   migrator_cli_cmd_check },
-  { "diff",      "[FROM [TO]]",       N_("Compare two schemas: REV, head, base, db, schema (default: db head)"), migrator_cli_cmd_diff },
-  { "schema",    "[--at REV]",        N_("Show the schema of the database or of a revision"),      migrator_cli_cmd_schema },
-  { "backup",    "",                  N_("Back up the database now"),                              migrator_cli_cmd_backup },
-  { "backups",   "",                  N_("List the backups"),                                      migrator_cli_cmd_backups },
-  { "restore",   "BACKUP|latest",     N_("Restore a backup"),                                      migrator_cli_cmd_restore },
-  { "reset",     "--yes",             N_("Development only: recreate the database at head"),       migrator_cli_cmd_reset },
+  { "init",      N_("[DIR]"),             N_("Create a project: migrator.json, versions/, schema.sql"),  migrator_cli_cmd_init },
+  { "revision",  N_("-m MESSAGE"),        N_("Create a new revision file"),                              migrator_cli_cmd_revision },
+  { "upgrade",   N_("[TARGET]"),          N_("Upgrade the database to a later revision (default: head)"), migrator_cli_cmd_upgrade },
+  { "downgrade", N_("TARGET"),            N_("Revert the database to an earlier revision"),              migrator_cli_cmd_downgrade },
+  { "current",   "",                      N_("Show the revision(s) applied to the database"),            migrator_cli_cmd_current },
+  { "status",    "",                      N_("Show current, heads, pending and changed revisions"),      migrator_cli_cmd_status },
+  { "history",   "",                      N_("List revisions, newest first"),                            migrator_cli_cmd_history },
+  { "heads",     "",                      N_("Show the head revisions"),                                 migrator_cli_cmd_heads },
+  { "branches",  "",                      N_("Show the branch points"),                                  migrator_cli_cmd_branches },
+  { "show",      N_("REV"),               N_("Show a revision: header, SQL and children"),               migrator_cli_cmd_show },
+  { "merge",     N_("-m MESSAGE [REV…]"), N_("Merge heads into one revision (default: all heads)"),      migrator_cli_cmd_merge },
+  { "stamp",     N_("REV"),               N_("Set the database version without running SQL"),            migrator_cli_cmd_stamp },
+  { "check",     "",                      N_("Check the graph, lint, round trips and schema drift"),     migrator_cli_cmd_check },
+  { "diff",      N_("[FROM [TO]]"),       N_("Compare two schemas: REV, head, base, db, schema (default: db head)"), migrator_cli_cmd_diff },
+  { "schema",    N_("[--at REV]"),        N_("Show the schema of the database or of a revision"),        migrator_cli_cmd_schema },
+  { "backup",    "",                      N_("Back up the database now"),                                migrator_cli_cmd_backup },
+  { "backups",   "",                      N_("List the backups"),                                        migrator_cli_cmd_backups },
+  { "restore",   N_("BACKUP|latest"),     N_("Restore a backup"),                                        migrator_cli_cmd_restore },
+  { "reset",     "--yes",                 N_("Development only: recreate the database at head"),         migrator_cli_cmd_reset },
 };
 /* clang-format on */
 
