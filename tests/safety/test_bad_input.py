@@ -157,6 +157,41 @@ def make_immutable(t):
     t.immutable.append(t.db_path)
 
 
+def immutable_backup_folder(t):
+    os.makedirs(os.path.join(t.project, "backups"), exist_ok=True)
+    path = os.path.join(t.project, "backups")
+    if shutil.which("chattr") is None:
+        raise unittest.SkipTest("chattr is not installed")
+    proc = subprocess.run(["chattr", "+i", path], capture_output=True)
+    if proc.returncode != 0:
+        raise unittest.SkipTest("chattr +i is not supported here: %s" % proc.stderr.decode().strip())
+    t.immutable.append(path)
+
+
+LOCKER = """
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+sys.stdin.read()
+"""
+
+
+def hold_write_lock(t):
+    """Another process holds the write lock meanwhile (not this one: the
+    checksum of the file opens and closes it, which drops every POSIX lock
+    this process holds on it)."""
+    proc = subprocess.Popen([sys.executable, "-c", LOCKER, t.db_path], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    t.assertEqual(proc.stdout.readline().strip(), "locked")
+
+    def release():
+        proc.stdin.close()
+        proc.wait(timeout=10)
+        proc.stdout.close()
+    t.addCleanup(release)
+
+
 def remove_downgrade(rev):
     def setup(t):
         path = os.path.join(t.project, "versions", "%s_step.sql" % rev)
@@ -309,6 +344,11 @@ CASES = [
          ["app-20250101T000000Z-a1b2c3d4e5f6.db"], setup=corrupt_backup, db_check="backup"),
     Case("restore of a truncated backup", 1, ["restore", "app-20250101T000000Z-base.db"],
          ["app-20250101T000000Z-base.db"], setup=truncated_backup, db_check="backup"),
+    Case("upgrade when the backup cannot be written", 1, ["upgrade"], ["backups"],
+         setup=chain(add_rev("d4e5f6a1b2c3", "b2c3d4e5f6a1", upgrade="CREATE TABLE t (id INTEGER);"),
+                     immutable_backup_folder)),
+    Case("database locked by another process", 1, ["upgrade"], ["app.db", "locked", "200 ms"],
+         setup=chain(config(lock_timeout_ms=200), add_rev("d4e5f6a1b2c3", "b2c3d4e5f6a1"), hold_write_lock)),
     Case("backup into a missing folder", 1, ["backup", "-o", "/nonexistent/folder/copy.db"],
          ["/nonexistent/folder"]),
     Case("backup onto the database itself", 1, ["backup", "-o", "app.db"], ["app.db"]),
