@@ -26,6 +26,8 @@ struct _MigratorRevisionList
   GtkFilterListModel *filtered;
   GtkSingleSelection *selection;
   char               *search;
+  char              **words;  /* of the search, casefolded */
+  char               *search_prefix;  /* the search last filtered by */
   guint               n_lanes;
 };
 
@@ -46,14 +48,15 @@ filter_func (gpointer item,
 {
   MigratorRevisionList *self = user_data;
 
-  return migrator_revision_item_matches (item, self->search);
+  return migrator_revision_item_matches_words (item, (const char *const *) self->words);
 }
 
 static void
 update_empty (MigratorRevisionList *self)
 {
   gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) == 0 &&
-                   self->search != NULL && *self->search != '\0';
+                   gtk_filter_list_model_get_pending (self->filtered) == 0 &&
+                   self->words != NULL && self->words[0] != NULL;
 
   gtk_stack_set_visible_child_name (self->stack, empty ? "no-results" : "list");
 }
@@ -126,6 +129,8 @@ migrator_revision_list_finalize (GObject *object)
   MigratorRevisionList *self = MIGRATOR_REVISION_LIST (object);
 
   g_free (self->search);
+  g_strfreev (self->words);
+  g_free (self->search_prefix);
 
   G_OBJECT_CLASS (migrator_revision_list_parent_class)->finalize (object);
 }
@@ -202,12 +207,16 @@ migrator_revision_list_init (MigratorRevisionList *self)
 
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   self->filtered = gtk_filter_list_model_new (NULL, NULL);
+  /* A search of a long history is checked in chunks between frames. */
+  gtk_filter_list_model_set_incremental (self->filtered, TRUE);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   g_signal_connect_swapped (self->selection, "notify::selected-item",
                             G_CALLBACK (selection_changed_cb), self);
   g_signal_connect_swapped (self->filtered, "items-changed",
+                            G_CALLBACK (items_changed_cb), self);
+  g_signal_connect_swapped (self->filtered, "notify::pending",
                             G_CALLBACK (items_changed_cb), self);
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
@@ -317,7 +326,7 @@ void
 migrator_revision_list_set_search (MigratorRevisionList *self,
                                    const char           *search)
 {
-  g_autofree char *previous = NULL;
+  g_auto(GStrv) previous = NULL;
   GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
 
   g_return_if_fail (MIGRATOR_IS_REVISION_LIST (self));
@@ -325,26 +334,41 @@ migrator_revision_list_set_search (MigratorRevisionList *self,
   if (g_strcmp0 (self->search, search) == 0)
     return;
 
-  /* Typing more only narrows the list: GTK then re-checks only the rows
-   * still shown. Without a search there is no filter at all, so that a
-   * long history is shown without a call per revision. */
-  previous = g_steal_pointer (&self->search);
+  g_free (self->search);
   self->search = g_strdup (search);
-  if (search != NULL && previous != NULL && g_str_has_prefix (search, previous))
-    change = GTK_FILTER_CHANGE_MORE_STRICT;
-  else if (search != NULL && previous != NULL && g_str_has_prefix (previous, search))
-    change = GTK_FILTER_CHANGE_LESS_STRICT;
-
   if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), search ? search : "") != 0)
     gtk_editable_set_text (GTK_EDITABLE (self->search_entry), search ? search : "");
 
-  if (self->search == NULL || *self->search == '\0')
+  previous = g_steal_pointer (&self->words);
+  self->words = migrator_revision_search_words (search);
+  if (previous != NULL && g_strv_equal ((const char *const *) previous, (const char *const *) self->words))
+    return;
+
+  /* Typing more only narrows the list: GTK then re-checks only the rows
+   * still shown. Without a search there is no filter at all, so that a
+   * long history is shown without a call per revision. */
+  if (search != NULL && self->search_prefix != NULL && g_str_has_prefix (search, self->search_prefix))
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (search != NULL && self->search_prefix != NULL && g_str_has_prefix (self->search_prefix, search))
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+  g_free (self->search_prefix);
+  self->search_prefix = g_strdup (search);
+
+  if (self->words[0] == NULL)
     gtk_filter_list_model_set_filter (self->filtered, NULL);
   else if (gtk_filter_list_model_get_filter (self->filtered) == NULL)
     gtk_filter_list_model_set_filter (self->filtered, GTK_FILTER (self->filter));
   else
     gtk_filter_changed (GTK_FILTER (self->filter), change);
   update_empty (self);
+}
+
+gboolean
+migrator_revision_list_get_searching (MigratorRevisionList *self)
+{
+  g_return_val_if_fail (MIGRATOR_IS_REVISION_LIST (self), FALSE);
+
+  return gtk_filter_list_model_get_pending (self->filtered) > 0;
 }
 
 void

@@ -26,6 +26,9 @@ gboolean              migrator_revision_list_select_id         (MigratorRevision
                                                                 const char           *id);
 void                  migrator_revision_list_set_search        (MigratorRevisionList *self,
                                                                 const char           *search);
+/* TRUE while a search is still being checked against the revisions (the
+ * filter runs in chunks between frames). */
+gboolean              migrator_revision_list_get_searching     (MigratorRevisionList *self);
 void                  migrator_revision_list_focus_search      (MigratorRevisionList *self);
 
 G_END_DECLS

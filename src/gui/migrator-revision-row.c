@@ -5,82 +5,127 @@
 
 #include <glib/gi18n.h>
 
+#include "migrator-badges.h"
 #include "migrator-gui-private.h"
 #include "migrator-revision-row.h"
 
 #define LANE_WIDTH 14
 
+/* A list of 10,000 revisions makes and binds up to 200 rows whenever it
+ * jumps far or a search is cleared, so a row is built in code from a few
+ * widgets: the graph, the message, one label for id and date, one widget
+ * drawing every badge, and a button. Its menu is made on first use. */
 struct _MigratorRevisionRow
 {
   GtkWidget             parent_instance;
 
-  /* Template widgets */
-  GtkWidget            *box;
-  GtkDrawingArea       *lanes;
-  GtkLabel             *message_label;
-  GtkLabel             *id_label;
-  GtkLabel             *date_label;
-  GtkWidget            *current_badge;
-  GtkWidget            *applied_badge;
-  GtkWidget            *pending_badge;
-  GtkWidget            *head_badge;
-  GtkWidget            *merge_badge;
-  GtkWidget            *branch_badge;
-  GtkWidget            *changed_badge;
-  GtkWidget            *irreversible_badge;
-  GtkWidget            *no_file_badge;
-  GtkMenuButton        *menu_button;
-  GMenuModel           *context_menu;
+  /* Child widgets */
+  GtkWidget            *lanes;
+  GtkWidget            *text_box;
+  GtkWidget            *message_label;
+  GtkWidget            *meta_label;
+  MigratorBadges       *badges;
+  GtkWidget            *menu_button;
 
   /* Owned references */
   MigratorRevisionItem *item;
-  GtkWidget            *popover;  /* the right-click menu, made on first use */
+  GtkWidget            *popover;  /* the menu, made on first use */
   gulong                state_handler;
+  MigratorRevisionState shown_state;
+  gboolean              shown_bound;
 };
 
 G_DEFINE_FINAL_TYPE (MigratorRevisionRow, migrator_revision_row, GTK_TYPE_WIDGET)
+
+static GMenuModel *
+get_context_menu (void)
+{
+  static GMenuModel *menu;
+
+  if (g_once_init_enter (&menu))
+    {
+      GMenu *model = g_menu_new ();
+      g_autoptr(GMenu) steps = g_menu_new ();
+      g_autoptr(GMenu) copy = g_menu_new ();
+
+      g_menu_append (steps, _("_Upgrade to Here"), "row.upgrade-to");
+      g_menu_append (steps, _("_Downgrade to Here"), "row.downgrade-to");
+      g_menu_append (copy, _("_Copy ID"), "row.copy-id");
+      g_menu_append_section (model, NULL, G_MENU_MODEL (steps));
+      g_menu_append_section (model, NULL, G_MENU_MODEL (copy));
+      g_once_init_leave (&menu, G_MENU_MODEL (model));
+    }
+
+  return menu;
+}
+
+static PangoAttrList *
+message_attributes (gboolean pending)
+{
+  static PangoAttrList *attrs[2];
+
+  /* Applied revisions in semibold, pending ones in normal weight. */
+  if (attrs[pending] == NULL)
+    {
+      attrs[pending] = pango_attr_list_new ();
+      pango_attr_list_insert (attrs[pending], pango_attr_weight_new (pending ? PANGO_WEIGHT_NORMAL : PANGO_WEIGHT_SEMIBOLD));
+    }
+  return attrs[pending];
+}
+
+static void
+update_badges (MigratorRevisionRow   *self,
+               MigratorRevisionState  state)
+{
+  MigratorBadge badges[9];
+  guint n = 0;
+
+#define ADD(flag, text, tip, kind) \
+  if (state & (flag)) badges[n++] = (MigratorBadge) { text, tip, kind }
+
+  ADD (MIGRATOR_REVISION_STATE_CURRENT, C_("revision state", "current"), NULL, MIGRATOR_BADGE_ACCENT);
+  /* "Current" already says it is applied. */
+  if (!(state & MIGRATOR_REVISION_STATE_CURRENT))
+    ADD (MIGRATOR_REVISION_STATE_APPLIED, C_("revision state", "applied"), NULL, MIGRATOR_BADGE_SUCCESS);
+  ADD (MIGRATOR_REVISION_STATE_PENDING, C_("revision state", "pending"), NULL, MIGRATOR_BADGE_WARNING);
+  ADD (MIGRATOR_REVISION_STATE_HEAD, C_("revision state", "head"), NULL, MIGRATOR_BADGE_NEUTRAL);
+  ADD (MIGRATOR_REVISION_STATE_MERGE, C_("revision state", "merge"), NULL, MIGRATOR_BADGE_NEUTRAL);
+  ADD (MIGRATOR_REVISION_STATE_BRANCH_POINT, C_("revision state", "branch point"), NULL, MIGRATOR_BADGE_NEUTRAL);
+  ADD (MIGRATOR_REVISION_STATE_CHANGED, C_("revision state", "changed"),
+       _("The file changed after the revision was applied"), MIGRATOR_BADGE_ERROR);
+  ADD (MIGRATOR_REVISION_STATE_IRREVERSIBLE, C_("revision state", "irreversible"),
+       _("The revision has no downgrade section"), MIGRATOR_BADGE_ERROR);
+  ADD (MIGRATOR_REVISION_STATE_NO_FILE, C_("revision state", "no file"),
+       _("Known from the database only: there is no revision file"), MIGRATOR_BADGE_NEUTRAL);
+
+#undef ADD
+
+  migrator_badges_set (self->badges, badges, n);
+}
 
 static void
 update_state (MigratorRevisionRow *self)
 {
   MigratorRevisionState state = self->item ? migrator_revision_item_get_state (self->item) : 0;
-  static const struct
-  {
-    MigratorRevisionState flag;
-    gsize                 offset;
-  } badges[] = {
-    { MIGRATOR_REVISION_STATE_CURRENT, G_STRUCT_OFFSET (MigratorRevisionRow, current_badge) },
-    { MIGRATOR_REVISION_STATE_PENDING, G_STRUCT_OFFSET (MigratorRevisionRow, pending_badge) },
-    { MIGRATOR_REVISION_STATE_HEAD, G_STRUCT_OFFSET (MigratorRevisionRow, head_badge) },
-    { MIGRATOR_REVISION_STATE_MERGE, G_STRUCT_OFFSET (MigratorRevisionRow, merge_badge) },
-    { MIGRATOR_REVISION_STATE_BRANCH_POINT, G_STRUCT_OFFSET (MigratorRevisionRow, branch_badge) },
-    { MIGRATOR_REVISION_STATE_CHANGED, G_STRUCT_OFFSET (MigratorRevisionRow, changed_badge) },
-    { MIGRATOR_REVISION_STATE_IRREVERSIBLE, G_STRUCT_OFFSET (MigratorRevisionRow, irreversible_badge) },
-    { MIGRATOR_REVISION_STATE_NO_FILE, G_STRUCT_OFFSET (MigratorRevisionRow, no_file_badge) },
-  };
+  gboolean has_file = self->item != NULL && migrator_revision_item_get_revision (self->item) != NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (badges); i++)
-    gtk_widget_set_visible (G_STRUCT_MEMBER (GtkWidget *, self, badges[i].offset),
-                            (state & badges[i].flag) != 0);
+  /* Scrolling rebinds rows to items of the same state most of the time. */
+  if (self->shown_bound && state == self->shown_state)
+    {
+      gtk_widget_queue_draw (self->lanes);
+      return;
+    }
+  self->shown_bound = TRUE;
+  self->shown_state = state;
 
-  /* "Current" already says it is applied. */
-  gtk_widget_set_visible (self->applied_badge,
-                          (state & MIGRATOR_REVISION_STATE_APPLIED) &&
-                          !(state & MIGRATOR_REVISION_STATE_CURRENT));
-
-  if (state & MIGRATOR_REVISION_STATE_PENDING)
-    gtk_widget_add_css_class (GTK_WIDGET (self), "pending");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self), "pending");
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.upgrade-to",
-                                 self->item != NULL && migrator_revision_item_get_revision (self->item) != NULL);
+  update_badges (self, state);
+  gtk_label_set_attributes (GTK_LABEL (self->message_label),
+                            message_attributes ((state & MIGRATOR_REVISION_STATE_PENDING) != 0));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.upgrade-to", has_file);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.downgrade-to",
-                                 (state & MIGRATOR_REVISION_STATE_APPLIED) &&
-                                 migrator_revision_item_get_revision (self->item) != NULL);
-  gtk_widget_queue_draw (GTK_WIDGET (self->lanes));
+                                 has_file && (state & MIGRATOR_REVISION_STATE_APPLIED));
+  gtk_widget_queue_draw (self->lanes);
 }
-
 static double
 lane_x (guint lane)
 {
@@ -192,6 +237,26 @@ copy_id_action (GtkWidget  *widget,
 }
 
 static void
+popup_menu (MigratorRevisionRow   *self,
+            const GdkRectangle    *rect,
+            gboolean               has_arrow)
+{
+  if (self->item == NULL)
+    return;
+
+  if (self->popover == NULL)
+    {
+      self->popover = gtk_popover_menu_new_from_model (get_context_menu ());
+      gtk_widget_set_parent (self->popover, GTK_WIDGET (self));
+    }
+
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->popover), has_arrow);
+  gtk_widget_set_halign (self->popover, has_arrow ? GTK_ALIGN_FILL : GTK_ALIGN_START);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->popover), rect);
+  gtk_popover_popup (GTK_POPOVER (self->popover));
+}
+
+static void
 context_click_cb (GtkGestureClick     *gesture,
                   int                  n_press,
                   double               x,
@@ -200,32 +265,48 @@ context_click_cb (GtkGestureClick     *gesture,
 {
   GdkRectangle rect = { (int) x, (int) y, 1, 1 };
 
-  if (self->item == NULL)
-    return;
-
-  if (self->popover == NULL)
-    {
-      self->popover = gtk_popover_menu_new_from_model (self->context_menu);
-      gtk_widget_set_parent (self->popover, GTK_WIDGET (self));
-      gtk_popover_set_has_arrow (GTK_POPOVER (self->popover), FALSE);
-      gtk_widget_set_halign (self->popover, GTK_ALIGN_START);
-    }
-
-  gtk_popover_set_pointing_to (GTK_POPOVER (self->popover), &rect);
-  gtk_popover_popup (GTK_POPOVER (self->popover));
+  popup_menu (self, &rect, FALSE);
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }
 
-/* The menu is built when first opened: a list of 10,000 revisions makes
- * hundreds of rows, and most menus are never opened. */
 static void
-create_popup_cb (GtkMenuButton *button,
-                 gpointer       user_data)
+menu_button_clicked_cb (MigratorRevisionRow *self)
 {
-  MigratorRevisionRow *self = user_data;
+  graphene_rect_t bounds;
+  GdkRectangle rect = { 0, };
 
-  if (gtk_menu_button_get_popover (button) == NULL)
-    gtk_menu_button_set_menu_model (button, self->context_menu);
+  if (gtk_widget_compute_bounds (self->menu_button, GTK_WIDGET (self), &bounds))
+    rect = (GdkRectangle) { bounds.origin.x, bounds.origin.y, bounds.size.width, bounds.size.height };
+  popup_menu (self, &rect, TRUE);
+}
+
+/* Tooltips by query: setting tooltip text asks the display where the
+ * pointer is, which hundreds of new rows would do at once. */
+static gboolean
+message_query_tooltip_cb (GtkWidget           *label,
+                          int                  x,
+                          int                  y,
+                          gboolean             keyboard,
+                          GtkTooltip          *tooltip,
+                          MigratorRevisionRow *self)
+{
+  if (self->item == NULL || !pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))))
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, migrator_revision_item_get_message (self->item));
+  return TRUE;
+}
+
+static gboolean
+button_query_tooltip_cb (GtkWidget  *button,
+                         int         x,
+                         int         y,
+                         gboolean    keyboard,
+                         GtkTooltip *tooltip,
+                         gpointer    user_data)
+{
+  gtk_tooltip_set_text (tooltip, _("Revision Actions"));
+  return TRUE;
 }
 
 static void
@@ -235,7 +316,12 @@ migrator_revision_row_dispose (GObject *object)
 
   migrator_revision_row_set_item (self, NULL);
   g_clear_pointer (&self->popover, gtk_widget_unparent);
-  gtk_widget_dispose_template (GTK_WIDGET (self), MIGRATOR_TYPE_REVISION_ROW);
+  g_clear_pointer (&self->lanes, gtk_widget_unparent);
+  g_clear_pointer (&self->text_box, gtk_widget_unparent);
+  g_clear_pointer (&self->menu_button, gtk_widget_unparent);
+  self->message_label = NULL;
+  self->meta_label = NULL;
+  self->badges = NULL;
 
   G_OBJECT_CLASS (migrator_revision_row_parent_class)->dispose (object);
 }
@@ -248,31 +334,45 @@ migrator_revision_row_class_init (MigratorRevisionRowClass *klass)
 
   object_class->dispose = migrator_revision_row_dispose;
 
-  migrator_gui_ensure_resources ();
-  gtk_widget_class_set_template_from_resource (widget_class, MIGRATOR_RESOURCE_PATH "/migrator-revision-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, MigratorRevisionRow, box);
-  gtk_widget_class_bind_template_child (widget_class, MigratorRevisionRow, lanes);
-  gtk_widget_class_bind_template_child (widget_class, MigratorRevisionRow, message_label);
-  gtk_widget_class_bind_template_child (widget_class, MigratorRevisionRow, id_label);
-  gtk_widget_class_bind_template_child (widget_class, MigratorRevisionRow, date_label);
-  gtk_widget_class_bind_template_child (widget_class, MigratorRevisionRow, current_badge);
-  gtk_widget_class_bind_template_child (widget_class, MigratorRevisionRow, applied_badge);
-  gtk_widget_class_bind_template_child (widget_class, MigratorRevisionRow, pending_badge);
-  gtk_widget_class_bind_template_child (widget_class, MigratorRevisionRow, head_badge);
-  gtk_widget_class_bind_template_child (widget_class, MigratorRevisionRow, merge_badge);
-  gtk_widget_class_bind_template_child (widget_class, MigratorRevisionRow, branch_badge);
-  gtk_widget_class_bind_template_child (widget_class, MigratorRevisionRow, changed_badge);
-  gtk_widget_class_bind_template_child (widget_class, MigratorRevisionRow, irreversible_badge);
-  gtk_widget_class_bind_template_child (widget_class, MigratorRevisionRow, no_file_badge);
-  gtk_widget_class_bind_template_child (widget_class, MigratorRevisionRow, menu_button);
-  gtk_widget_class_bind_template_child (widget_class, MigratorRevisionRow, context_menu);
-
   gtk_widget_class_install_action (widget_class, "row.upgrade-to", NULL, upgrade_to_action);
   gtk_widget_class_install_action (widget_class, "row.downgrade-to", NULL, downgrade_to_action);
   gtk_widget_class_install_action (widget_class, "row.copy-id", NULL, copy_id_action);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "migratorrevisionrow");
+}
+
+static void
+build_text (MigratorRevisionRow *self)
+{
+  GtkWidget *line;
+
+  self->text_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  gtk_widget_set_hexpand (self->text_box, TRUE);
+  gtk_widget_set_valign (self->text_box, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (self->text_box, 6);
+  gtk_widget_set_margin_bottom (self->text_box, 6);
+  gtk_widget_set_parent (self->text_box, GTK_WIDGET (self));
+
+  self->message_label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->message_label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (self->message_label), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (self->message_label, "revision-message");
+  gtk_widget_set_has_tooltip (self->message_label, TRUE);
+  g_signal_connect (self->message_label, "query-tooltip", G_CALLBACK (message_query_tooltip_cb), self);
+  gtk_box_append (GTK_BOX (self->text_box), self->message_label);
+
+  line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append (GTK_BOX (self->text_box), line);
+
+  self->meta_label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->meta_label), 0);
+  gtk_widget_add_css_class (self->meta_label, "dim-label");
+  gtk_box_append (GTK_BOX (line), self->meta_label);
+
+  self->badges = MIGRATOR_BADGES (migrator_badges_new ());
+  gtk_widget_set_valign (GTK_WIDGET (self->badges), GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (line), GTK_WIDGET (self->badges));
 }
 
 static void
@@ -280,15 +380,33 @@ migrator_revision_row_init (MigratorRevisionRow *self)
 {
   GtkGesture *gesture;
 
-  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 6);
 
-  gtk_drawing_area_set_draw_func (self->lanes, draw_lanes, self, NULL);
-  gtk_menu_button_set_create_popup_func (self->menu_button, create_popup_cb, self, NULL);
+  self->lanes = gtk_drawing_area_new ();
+  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (self->lanes), LANE_WIDTH);
+  gtk_widget_set_vexpand (self->lanes, TRUE);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->lanes), draw_lanes, self, NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->lanes), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Revision graph"), -1);
+  gtk_widget_set_parent (self->lanes, GTK_WIDGET (self));
+
+  build_text (self);
+
+  self->menu_button = gtk_button_new_from_icon_name ("view-more-symbolic");
+  gtk_widget_set_valign (self->menu_button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (self->menu_button, "flat");
+  gtk_widget_set_has_tooltip (self->menu_button, TRUE);
+  g_signal_connect (self->menu_button, "query-tooltip", G_CALLBACK (button_query_tooltip_cb), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Revision Actions"),
+                                  GTK_ACCESSIBLE_PROPERTY_HAS_POPUP, TRUE, -1);
+  g_signal_connect_swapped (self->menu_button, "clicked", G_CALLBACK (menu_button_clicked_cb), self);
+  gtk_widget_set_parent (self->menu_button, GTK_WIDGET (self));
 
   gesture = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
   g_signal_connect (gesture, "pressed", G_CALLBACK (context_click_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  update_state (self);
 }
 
 GtkWidget *
@@ -313,17 +431,18 @@ migrator_revision_row_set_item (MigratorRevisionRow  *self,
 
   if (item != NULL)
     {
-      g_autofree char *accessible = NULL;
+      g_autofree char *meta = NULL;
 
       self->state_handler = g_signal_connect_swapped (item, "notify::state",
                                                       G_CALLBACK (state_changed_cb), self);
-      gtk_label_set_text (self->message_label, migrator_revision_item_get_message (item));
-      gtk_label_set_text (self->id_label, migrator_revision_item_get_short_id (item));
-      gtk_label_set_text (self->date_label, migrator_revision_item_get_date (item));
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->message_label), migrator_revision_item_get_message (item));
+      gtk_label_set_text (GTK_LABEL (self->message_label), migrator_revision_item_get_message (item));
+      meta = g_markup_printf_escaped ("<span font_family=\"monospace\">%s</span>  <small>%s</small>",
+                                      migrator_revision_item_get_short_id (item),
+                                      migrator_revision_item_get_date (item));
+      gtk_label_set_markup (GTK_LABEL (self->meta_label), meta);
     }
 
-  if (self->box != NULL)
+  if (self->lanes != NULL)
     update_state (self);
 }
 
@@ -341,5 +460,13 @@ migrator_revision_row_set_n_lanes (MigratorRevisionRow *self,
 {
   g_return_if_fail (MIGRATOR_IS_REVISION_ROW (self));
 
-  gtk_drawing_area_set_content_width (self->lanes, MAX (n_lanes, 1) * LANE_WIDTH);
+  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (self->lanes), MAX (n_lanes, 1) * LANE_WIDTH);
+}
+
+char *
+migrator_revision_row_dup_badges_text (MigratorRevisionRow *self)
+{
+  g_return_val_if_fail (MIGRATOR_IS_REVISION_ROW (self), NULL);
+
+  return migrator_badges_dup_text (self->badges);
 }

@@ -23,5 +23,7 @@ MigratorRevisionItem *migrator_revision_row_get_item  (MigratorRevisionRow  *sel
 /* Width of the graph column, in lanes (the same for every row of a list). */
 void                  migrator_revision_row_set_n_lanes (MigratorRevisionRow *self,
                                                          guint                n_lanes);
+/* The badges shown, joined by ", " (for tests and the accessible label). */
+char                 *migrator_revision_row_dup_badges_text (MigratorRevisionRow *self);
 
 G_END_DECLS

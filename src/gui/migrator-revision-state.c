@@ -222,16 +222,32 @@ migrator_revision_item_get_lanes (MigratorRevisionItem *self)
   return &self->lanes;
 }
 
-gboolean
-migrator_revision_item_matches (MigratorRevisionItem *self,
-                                const char           *search)
+char **
+migrator_revision_search_words (const char *search)
 {
   g_autofree char *folded = NULL;
   g_auto(GStrv) words = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
+  if (search == NULL)
+    return g_new0 (char *, 1);
+
+  folded = g_utf8_casefold (search, -1);
+  words = g_strsplit_set (folded, " \t", -1);
+  for (guint i = 0; words[i] != NULL; i++)
+    if (*words[i] != '\0')
+      g_strv_builder_add (builder, words[i]);
+
+  return g_strv_builder_end (builder);
+}
+
+gboolean
+migrator_revision_item_matches_words (MigratorRevisionItem *self,
+                                      const char *const    *words)
+{
   g_return_val_if_fail (MIGRATOR_IS_REVISION_ITEM (self), FALSE);
 
-  if (search == NULL || *search == '\0')
+  if (words == NULL || words[0] == NULL)
     return TRUE;
 
   if (self->search_key == NULL)
@@ -241,13 +257,23 @@ migrator_revision_item_matches (MigratorRevisionItem *self,
       self->search_key = g_utf8_casefold (key, -1);
     }
 
-  folded = g_utf8_casefold (search, -1);
-  words = g_strsplit_set (folded, " \t", -1);
   for (guint i = 0; words[i] != NULL; i++)
-    if (*words[i] != '\0' && strstr (self->search_key, words[i]) == NULL)
+    if (strstr (self->search_key, words[i]) == NULL)
       return FALSE;
 
   return TRUE;
+}
+
+gboolean
+migrator_revision_item_matches (MigratorRevisionItem *self,
+                                const char           *search)
+{
+  g_auto(GStrv) words = NULL;
+
+  g_return_val_if_fail (MIGRATOR_IS_REVISION_ITEM (self), FALSE);
+
+  words = migrator_revision_search_words (search);
+  return migrator_revision_item_matches_words (self, (const char *const *) words);
 }
 
 MigratorRevisionState

@@ -66,6 +66,12 @@ const MigratorLanes   *migrator_revision_item_get_lanes    (MigratorRevisionItem
  * message, ignoring case. NULL or "" matches everything. */
 gboolean               migrator_revision_item_matches      (MigratorRevisionItem *self,
                                                             const char           *search);
+/* The same with @search already split by migrator_revision_search_words():
+ * what a filter calls once per revision. */
+gboolean               migrator_revision_item_matches_words (MigratorRevisionItem *self,
+                                                             const char *const    *words);
+/* @search casefolded and split at spaces, empty words dropped. */
+char                 **migrator_revision_search_words      (const char           *search);
 
 /* The state of @revision given the applied set (id -> revision, see
  * migrator_graph_get_applied), the version rows and the changed files. */
