@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "migrator-error.h"
 #include "migrator-revision-state.h"
 #include "migrator-sql.h"
 
@@ -580,6 +581,91 @@ is_upgrade_ok (const MigratorHistoryEntry *entry)
   return g_strcmp0 (entry->direction, "upgrade") == 0 && g_strcmp0 (entry->outcome, "ok") == 0;
 }
 
+/* Two history rows belong to the same run when they name the same backup
+ * (each run that backs up makes its own file). Without a backup the table
+ * has no run id, so rows belong together when the later one started within
+ * RUN_GAP_MS of the end of the earlier one: the runner starts the next step
+ * right after recording the previous one, while two runs are separated by
+ * a click or a new process. Two scripted runs back to back could still be
+ * taken for one; the window's own last run result is used first. */
+#define RUN_GAP_MS 500
+
+static gint64
+parse_ms (const char *iso8601)
+{
+  g_autoptr(GDateTime) time = NULL;
+
+  if (iso8601 == NULL)
+    return -1;
+  time = g_date_time_new_from_iso8601 (iso8601, NULL);
+  if (time == NULL)
+    return -1;
+  return g_date_time_to_unix (time) * 1000 + g_date_time_get_microsecond (time) / 1000;
+}
+
+static gboolean
+same_run (const MigratorHistoryEntry *earlier,
+          const MigratorHistoryEntry *later)
+{
+  gint64 end, start;
+
+  if (earlier->backup != NULL || later->backup != NULL)
+    return g_strcmp0 (earlier->backup, later->backup) == 0;
+
+  end = parse_ms (earlier->finished_at);
+  start = parse_ms (later->started_at);
+  return end >= 0 && start >= 0 && start - end <= RUN_GAP_MS;
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The version rows before a run: the parents of its revisions that it did
+ * not apply itself, without those that are ancestors of another. */
+static char **
+rows_before_run (MigratorGraph *graph,
+                 GHashTable    *run)
+{
+  g_autoptr(GPtrArray) parents = g_ptr_array_new ();
+  g_autoptr(GStrvBuilder) rows = g_strv_builder_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, run);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      MigratorRevision *revision = migrator_graph_lookup (graph, key);
+      const char *const *down = revision ? migrator_revision_get_down_revisions (revision) : NULL;
+
+      for (guint p = 0; down != NULL && down[p] != NULL; p++)
+        if (!g_hash_table_contains (run, down[p]) && migrator_graph_lookup (graph, down[p]) != NULL &&
+            !g_ptr_array_find_with_equal_func (parents, down[p], g_str_equal, NULL))
+          g_ptr_array_add (parents, (gpointer) down[p]);
+    }
+
+  for (guint i = 0; i < parents->len; i++)
+    {
+      MigratorRevision *revision = migrator_graph_lookup (graph, parents->pdata[i]);
+      gboolean covered = FALSE;
+
+      for (guint j = 0; j < parents->len && !covered; j++)
+        covered = i != j && migrator_graph_is_ancestor (graph, revision, migrator_graph_lookup (graph, parents->pdata[j]));
+      if (!covered)
+        g_strv_builder_add (rows, parents->pdata[i]);
+    }
+
+  {
+    char **result = g_strv_builder_end (rows);
+
+    qsort (result, g_strv_length (result), sizeof (char *), compare_strings);
+    return result;
+  }
+}
+
 gboolean
 migrator_rollback_find_last_upgrade (MigratorGraph   *graph,
                                      GPtrArray       *history,
@@ -587,7 +673,6 @@ migrator_rollback_find_last_upgrade (MigratorGraph   *graph,
                                      char           **backup)
 {
   g_autoptr(GHashTable) run = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GStrvBuilder) rows = g_strv_builder_new ();
   const MigratorHistoryEntry *first = NULL;
   guint i;
 
@@ -620,7 +705,7 @@ migrator_rollback_find_last_upgrade (MigratorGraph   *graph,
             break;
           continue;
         }
-      if (first != NULL && g_strcmp0 (entry->backup, first->backup) != 0)
+      if (first != NULL && !same_run (entry, first))
         break;
       first = entry;
       g_hash_table_add (run, entry->revision);
@@ -629,18 +714,105 @@ migrator_rollback_find_last_upgrade (MigratorGraph   *graph,
   if (first == NULL || migrator_graph_lookup (graph, first->revision) == NULL)
     return FALSE;
 
-  {
-    const char *const *parents =
-      migrator_revision_get_down_revisions (migrator_graph_lookup (graph, first->revision));
-
-    for (guint p = 0; parents[p] != NULL; p++)
-      if (!g_hash_table_contains (run, parents[p]))
-        g_strv_builder_add (rows, parents[p]);
-  }
-
-  *from = g_strv_builder_end (rows);
+  *from = rows_before_run (graph, run);
   *backup = g_strdup (first->backup);
   return TRUE;
+}
+
+static char **
+sorted_copy (const char *const *rows)
+{
+  char **copy = g_strdupv ((char **) rows);
+
+  if (copy == NULL)
+    copy = g_new0 (char *, 1);
+  qsort (copy, g_strv_length (copy), sizeof (char *), compare_strings);
+  return copy;
+}
+
+/* Every row of @from is there, and any other row was there before (a
+ * branch the upgrade did not touch). */
+static gboolean
+reaches (const char *const *rows,
+         const char *const *from,
+         const char *const *current)
+{
+  for (guint i = 0; from[i] != NULL; i++)
+    if (!g_strv_contains (rows, from[i]))
+      return FALSE;
+  for (guint i = 0; rows[i] != NULL; i++)
+    if (!g_strv_contains (from, rows[i]) && (current == NULL || !g_strv_contains (current, rows[i])))
+      return FALSE;
+  return TRUE;
+}
+
+GPtrArray *
+migrator_rollback_plan (MigratorGraph      *graph,
+                        const char *const  *current,
+                        const char *const  *from,
+                        char             ***targets,
+                        GError            **error)
+{
+  g_auto(GStrv) wanted = sorted_copy (from);
+  g_autoptr(GPtrArray) plans = g_ptr_array_new_with_free_func ((GDestroyNotify) migrator_plan_free);
+  g_autoptr(GStrvBuilder) chosen = g_strv_builder_new ();
+  g_auto(GStrv) rows = NULL;
+  guint n_from = g_strv_length (wanted);
+
+  g_return_val_if_fail (MIGRATOR_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (targets != NULL, NULL);
+
+  *targets = NULL;
+
+  /* One downgrade when one of the rows (or base) leads exactly there: a
+   * merge undone returns to all its parents at once. */
+  for (guint i = 0; i < MAX (n_from, 1); i++)
+    {
+      const char *target = n_from == 0 ? "base" : wanted[i];
+      g_autoptr(MigratorPlan) plan = migrator_graph_plan (graph, current, target, MIGRATOR_DIRECTION_DOWNGRADE, error);
+
+      if (plan == NULL)
+        return NULL;
+      if (reaches ((const char *const *) plan->to, (const char *const *) wanted, current))
+        {
+          *targets = g_strdupv ((char *[]) { (char *) target, NULL });
+          g_ptr_array_add (plans, g_steal_pointer (&plan));
+          return g_steal_pointer (&plans);
+        }
+    }
+
+  /* Else one downgrade per row: each undoes what descends from its row
+   * only, so the branches the run advanced each go back. */
+  rows = sorted_copy (current);
+  for (guint i = 0; i < n_from; i++)
+    {
+      g_autoptr(MigratorPlan) plan = migrator_graph_plan (graph, (const char *const *) rows, wanted[i],
+                                                          MIGRATOR_DIRECTION_DOWNGRADE, error);
+
+      if (plan == NULL)
+        return NULL;
+      if (plan->steps->len == 0)
+        continue;
+      g_strfreev (rows);
+      rows = sorted_copy ((const char *const *) plan->to);
+      g_strv_builder_add (chosen, wanted[i]);
+      g_ptr_array_add (plans, g_steal_pointer (&plan));
+    }
+
+  if (!reaches ((const char *const *) rows, (const char *const *) wanted, current))
+    {
+      g_autofree char *want = n_from ? g_strjoinv (", ", wanted) : g_strdup ("base");
+      g_autofree char *got = rows[0] ? g_strjoinv (", ", rows) : g_strdup ("base");
+
+      g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_FAILED,
+                   /* Translators: both %s are lists of revision ids */
+                   _("Downgrading cannot return the database to %s where the last upgrade started: it would end at %s"),
+                   want, got);
+      return NULL;
+    }
+
+  *targets = g_strv_builder_end (chosen);
+  return g_steal_pointer (&plans);
 }
 
 const char *

@@ -104,14 +104,26 @@ GListStore            *migrator_revision_items_new_from_history (const char *con
 GPtrArray             *migrator_revision_downgrade_losses  (MigratorRevision     *revision);
 
 /* The newest upgrade run in @history (element-type MigratorHistoryEntry,
- * oldest first): consecutive successful upgrade rows with the same backup,
- * not followed by a downgrade, stamp or restore. Sets @from to the version
- * rows before it (from the graph: the parents of its first revision) and
- * @backup to the backup taken before it. FALSE when there is none. */
+ * oldest first): consecutive successful upgrade rows of one run (the same
+ * backup; without a backup, each row started within half a second of the
+ * previous one's end), not followed by a downgrade, stamp or restore. Sets
+ * @from to the version rows before it (from the graph: the parents of its
+ * revisions that it did not apply, sorted) and @backup to the backup taken
+ * before it. FALSE when there is none. */
 gboolean               migrator_rollback_find_last_upgrade (MigratorGraph        *graph,
                                                             GPtrArray            *history,
                                                             char               ***from,
                                                             char                **backup);
+/* The downgrades that bring the version rows @current back to every row
+ * of @from (empty: base), leaving only rows of branches they do not touch:
+ * one when a single target gets there, else one per row of @from. Sets @targets to their targets.
+ * Returns: (transfer full) (element-type MigratorPlan): their plans, or
+ * NULL with @error set when no downgrade ends at @from. */
+GPtrArray             *migrator_rollback_plan              (MigratorGraph        *graph,
+                                                            const char *const    *current,
+                                                            const char *const    *from,
+                                                            char               ***targets,
+                                                            GError              **error);
 /* The downgrade target that brings the version rows back to @from:
  * "base" when empty, else its first row. */
 const char            *migrator_rollback_target            (const char *const    *from);

@@ -195,9 +195,22 @@ downgrade_ready_cb (GObject      *source,
 
   if (run == NULL)
     {
+      g_clear_pointer (&self->pending_downgrades, g_strfreev);
       report_failure (self, _("Downgrade Failed"), error);
       return;
     }
+
+  /* A rollback to several rows runs one downgrade per row. */
+  if (self->pending_downgrades != NULL && self->pending_downgrades[0] != NULL)
+    {
+      g_auto(GStrv) rest = g_steal_pointer (&self->pending_downgrades);
+
+      self->pending_downgrades = g_strdupv (rest + 1);
+      migrator_service_downgrade_async (self->service, rest[0], service_flags (self), self->cancellable,
+                                        downgrade_ready_cb, _migrator_weak_ref_new (self));
+      return;
+    }
+  g_clear_pointer (&self->pending_downgrades, g_strfreev);
 
   /* What the session's Roll back would undo is gone. */
   g_clear_pointer (&self->last_upgrade_from, g_strfreev);
@@ -250,7 +263,8 @@ typedef struct
   char         **session_from;
   char          *session_backup;
   /* out */
-  char          *resolved_target;
+  char          *resolved_target;  /* what the dialog names */
+  char          *targets;          /* the downgrades to run, one per line */
   guint          n_steps;
   char          *irreversible;   /* the first revision in the way without a downgrade */
   char          *backup;         /* the backup taken before it (or before the upgrade) */
@@ -268,6 +282,7 @@ downgrade_plan_free (DowngradePlan *plan)
   g_strfreev (plan->session_from);
   g_free (plan->session_backup);
   g_free (plan->resolved_target);
+  g_free (plan->targets);
   g_free (plan->irreversible);
   g_free (plan->backup);
   g_clear_pointer (&plan->losses, g_ptr_array_unref);
@@ -282,7 +297,7 @@ plan_worker (GTask        *task,
 {
   DowngradePlan *plan = task_data;
   g_autoptr(MigratorDatabase) db = NULL;
-  g_autoptr(MigratorPlan) steps = NULL;
+  g_autoptr(GPtrArray) plans = NULL;
   g_autoptr(GPtrArray) history = NULL;
   g_auto(GStrv) current = NULL;
   g_auto(GStrv) from = NULL;
@@ -299,60 +314,89 @@ plan_worker (GTask        *task,
     }
 
   if (plan->target != NULL)
-    plan->resolved_target = g_strdup (plan->target);
-  else if (plan->session_from != NULL)
     {
-      plan->resolved_target = g_strdup (migrator_rollback_target ((const char *const *) plan->session_from));
-      run_backup = g_strdup (plan->session_backup);
+      MigratorPlan *one = migrator_graph_plan (plan->graph, (const char *const *) current, plan->target,
+                                               MIGRATOR_DIRECTION_DOWNGRADE, &error);
+
+      if (one == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      plans = g_ptr_array_new_with_free_func ((GDestroyNotify) migrator_plan_free);
+      g_ptr_array_add (plans, one);
+      plan->resolved_target = g_strdup (plan->target);
+      plan->targets = g_strdup (plan->target);
     }
-  else if (migrator_rollback_find_last_upgrade (plan->graph, history, &from, &run_backup))
-    plan->resolved_target = g_strdup (migrator_rollback_target ((const char *const *) from));
   else
     {
-      g_task_return_new_error (task, MIGRATOR_ERROR, MIGRATOR_ERROR_FAILED,
-                               _("There is no upgrade to roll back: the database's history has none since its last downgrade, stamp or restore"));
-      return;
-    }
+      g_auto(GStrv) targets = NULL;
 
-  steps = migrator_graph_plan (plan->graph, (const char *const *) current, plan->resolved_target,
-                               MIGRATOR_DIRECTION_DOWNGRADE, &error);
-  if (steps == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  plan->n_steps = steps->steps->len;
-  plan->losses = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < steps->steps->len; i++)
-    {
-      MigratorPlanStep *step = steps->steps->pdata[i];
-      g_autoptr(GPtrArray) losses = NULL;
-
-      if (!migrator_revision_is_reversible (step->revision))
+      if (plan->session_from != NULL)
         {
-          const char *id = migrator_revision_get_id (step->revision);
-
-          plan->irreversible = g_strdup (id);
-          plan->backup = migrator_runner_find_backup_before (db, id);
-          if (plan->backup == NULL)
-            plan->backup = g_steal_pointer (&run_backup);
-          break;
+          from = g_strdupv (plan->session_from);
+          run_backup = g_strdup (plan->session_backup);
+        }
+      else if (!migrator_rollback_find_last_upgrade (plan->graph, history, &from, &run_backup))
+        {
+          g_task_return_new_error (task, MIGRATOR_ERROR, MIGRATOR_ERROR_FAILED,
+                                   _("There is no upgrade to roll back: the database's history has none since its last downgrade, stamp or restore"));
+          return;
         }
 
-      losses = migrator_revision_downgrade_losses (step->revision);
-      for (guint j = 0; j < losses->len; j++)
-        g_ptr_array_add (plan->losses, g_strdup (losses->pdata[j]));
+      /* Back to exactly the rows the upgrade started from, all of them. */
+      plans = migrator_rollback_plan (plan->graph, (const char *const *) current, (const char *const *) from,
+                                      &targets, &error);
+      if (plans == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      plan->resolved_target = from[0] ? g_strjoinv (", ", from) : g_strdup ("base");
+      plan->targets = g_strjoinv ("\n", targets);
+    }
+
+  plan->losses = g_ptr_array_new_with_free_func (g_free);
+  for (guint p = 0; p < plans->len && plan->irreversible == NULL; p++)
+    {
+      MigratorPlan *steps = plans->pdata[p];
+
+      plan->n_steps += steps->steps->len;
+      for (guint i = 0; i < steps->steps->len; i++)
+        {
+          MigratorPlanStep *step = steps->steps->pdata[i];
+          g_autoptr(GPtrArray) losses = NULL;
+
+          if (!migrator_revision_is_reversible (step->revision))
+            {
+              const char *id = migrator_revision_get_id (step->revision);
+
+              plan->irreversible = g_strdup (id);
+              plan->backup = migrator_runner_find_backup_before (db, id);
+              if (plan->backup == NULL)
+                plan->backup = g_steal_pointer (&run_backup);
+              break;
+            }
+
+          losses = migrator_revision_downgrade_losses (step->revision);
+          for (guint j = 0; j < losses->len; j++)
+            g_ptr_array_add (plan->losses, g_strdup (losses->pdata[j]));
+        }
     }
 
   g_task_return_boolean (task, TRUE);
 }
 
+/* @targets: one per line, run in turn. */
 static void
 run_downgrade (MigratorWindow *self,
-               const char     *target)
+               const char     *targets)
 {
-  migrator_service_downgrade_async (self->service, target, service_flags (self), self->cancellable,
+  g_auto(GStrv) list = g_strsplit (targets, "\n", -1);
+
+  g_clear_pointer (&self->pending_downgrades, g_strfreev);
+  self->pending_downgrades = g_strdupv (list + 1);
+  migrator_service_downgrade_async (self->service, list[0], service_flags (self), self->cancellable,
                                     downgrade_ready_cb, _migrator_weak_ref_new (self));
 }
 
@@ -485,7 +529,7 @@ plan_ready_cb (GObject      *source,
             (!rollback && g_settings_get_boolean (self->settings, "confirm-before-downgrade"));
   if (!confirm)
     {
-      run_downgrade (self, plan->resolved_target);
+      run_downgrade (self, plan->targets);
       return;
     }
 
@@ -494,7 +538,7 @@ plan_ready_cb (GObject      *source,
     g_autofree char *heading = NULL;
     GtkWidget *dialog;
 
-    /* Translators: %s is a revision id or "base" */
+    /* Translators: %s is a revision id, several separated by commas, or "base" */
     heading = g_strdup_printf (rollback ? _("Roll Back to %s?") : _("Downgrade to %s?"), plan->resolved_target);
     g_string_append_printf (body,
                             g_dngettext (GETTEXT_PACKAGE, "%u revision will be undone.",
@@ -513,7 +557,7 @@ plan_ready_cb (GObject      *source,
 
     dialog = new_confirm_dialog (self, heading, body->str, "downgrade",
                                  rollback ? _("_Roll Back") : _("_Downgrade"),
-                                 plan->losses->len > 0, plan->resolved_target);
+                                 plan->losses->len > 0, plan->targets);
     gtk_window_present (GTK_WINDOW (dialog));
   }
 }

@@ -57,6 +57,7 @@ struct _MigratorWindow
    * backup taken before it: what "Roll back" returns to. */
   char                **last_upgrade_from;
   char                 *last_upgrade_backup;
+  char                **pending_downgrades;  /* a rollback's next targets */
   int                   n_pending;
   guint                 n_loading;
   gboolean              read_only;

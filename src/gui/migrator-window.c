@@ -397,6 +397,7 @@ clear_project (MigratorWindow *self)
   g_clear_pointer (&self->changed, g_strfreev);
   g_clear_pointer (&self->last_upgrade_from, g_strfreev);
   g_clear_pointer (&self->last_upgrade_backup, g_free);
+  g_clear_pointer (&self->pending_downgrades, g_strfreev);
   self->read_only = FALSE;
   self->n_pending = -1;
 }

@@ -312,6 +312,7 @@ history_entry (const char *revision,
   entry->direction = g_strdup (direction);
   entry->outcome = g_strdup (outcome);
   entry->backup = g_strdup (backup);
+  entry->started_at = g_strdup ("2025-10-07T08:00:00.000Z");
   entry->finished_at = g_strdup ("2025-10-07T08:00:00.000Z");
   return entry;
 }
@@ -361,6 +362,103 @@ test_rollback_last_upgrade (void)
   g_assert_null (from);
 }
 
+static MigratorHistoryEntry *
+history_entry_at (const char *revision,
+                  const char *started_at,
+                  const char *finished_at)
+{
+  MigratorHistoryEntry *entry = history_entry (revision, "upgrade", "ok", NULL);
+
+  g_free (entry->started_at);
+  g_free (entry->finished_at);
+  entry->started_at = g_strdup (started_at);
+  entry->finished_at = g_strdup (finished_at);
+  return entry;
+}
+
+/* Without backups, two runs a few seconds apart are two runs. */
+static void
+test_rollback_runs_without_backup (void)
+{
+  g_autoptr(MigratorGraph) graph = linear_graph_new ();
+  g_autoptr(GPtrArray) history = history_new ();
+  g_auto(GStrv) from = NULL;
+  g_autofree char *backup = NULL;
+
+  g_ptr_array_add (history, history_entry_at ("aaaa", "2025-10-07T08:00:00.000Z", "2025-10-07T08:00:00.020Z"));
+  g_ptr_array_add (history, history_entry_at ("bbbb", "2025-10-07T08:00:04.000Z", "2025-10-07T08:00:04.010Z"));
+  g_ptr_array_add (history, history_entry_at ("cccc", "2025-10-07T08:00:04.015Z", "2025-10-07T08:00:04.030Z"));
+  g_assert_true (migrator_rollback_find_last_upgrade (graph, history, &from, &backup));
+  g_assert_cmpstrv (from, ((const char *const[]) { "aaaa", NULL }));
+  g_assert_null (backup);
+}
+
+/* r -> x -> x2, r -> y -> y2, (x, y) -> m */
+static MigratorGraph *
+two_heads_graph_new (void)
+{
+  const char *const texts[] = {
+    REV ("rrrr", "none", "Create root table", "CREATE TABLE t (id INTEGER PRIMARY KEY);", "-- migrate:downgrade\nDROP TABLE t;\n"),
+    REV ("xxxx", "rrrr", "Add x table", "CREATE TABLE x (id INTEGER);", "-- migrate:downgrade\nDROP TABLE x;\n"),
+    REV ("yyyy", "rrrr", "Add y table", "CREATE TABLE y (id INTEGER);", "-- migrate:downgrade\nDROP TABLE y;\n"),
+    REV ("x222", "xxxx", "Index x", "CREATE INDEX ix_x ON x (id);", "-- migrate:downgrade\nDROP INDEX ix_x;\n"),
+    REV ("y222", "yyyy", "Index y", "CREATE INDEX ix_y ON y (id);", "-- migrate:downgrade\nDROP INDEX ix_y;\n"),
+    NULL
+  };
+
+  return graph_new (texts);
+}
+
+static void
+test_rollback_several_heads (void)
+{
+  g_autoptr(MigratorGraph) two = two_heads_graph_new ();
+  g_autoptr(MigratorGraph) merged = branched_graph_new ();
+  g_autoptr(GPtrArray) history = history_new ();
+  g_autoptr(GPtrArray) plans = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) from = NULL;
+  g_auto(GStrv) targets = NULL;
+  g_autofree char *backup = NULL;
+  MigratorPlan *last;
+
+  /* One run took both heads one step further: it started from both. */
+  g_ptr_array_add (history, history_entry ("xxxx", "upgrade", "ok", "/b/app-1.db"));
+  g_ptr_array_add (history, history_entry ("yyyy", "upgrade", "ok", "/b/app-1.db"));
+  g_ptr_array_add (history, history_entry ("x222", "upgrade", "ok", "/b/app-2.db"));
+  g_ptr_array_add (history, history_entry ("y222", "upgrade", "ok", "/b/app-2.db"));
+  g_assert_true (migrator_rollback_find_last_upgrade (two, history, &from, &backup));
+  g_assert_cmpstrv (from, ((const char *const[]) { "xxxx", "yyyy", NULL }));
+
+  /* No single downgrade gets there: one per head. */
+  plans = migrator_rollback_plan (two, (const char *const[]) { "x222", "y222", NULL },
+                                  (const char *const *) from, &targets, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (targets, ((const char *const[]) { "xxxx", "yyyy", NULL }));
+  g_assert_cmpuint (plans->len, ==, 2);
+  last = plans->pdata[1];
+  g_assert_cmpstrv (last->to, ((const char *const[]) { "xxxx", "yyyy", NULL }));
+  g_clear_pointer (&plans, g_ptr_array_unref);
+  g_clear_pointer (&targets, g_strfreev);
+
+  /* A branch the upgrade did not touch stays. */
+  plans = migrator_rollback_plan (two, (const char *const[]) { "x222", "yyyy", NULL },
+                                  (const char *const[]) { "xxxx", NULL }, &targets, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (targets, ((const char *const[]) { "xxxx", NULL }));
+  g_assert_cmpstrv (((MigratorPlan *) plans->pdata[0])->to, ((const char *const[]) { "xxxx", "yyyy", NULL }));
+  g_clear_pointer (&plans, g_ptr_array_unref);
+  g_clear_pointer (&targets, g_strfreev);
+
+  /* Undoing a merge returns to both its parents in one downgrade. */
+  plans = migrator_rollback_plan (merged, (const char *const[]) { "mmmm", NULL },
+                                  (const char *const[]) { "xxxx", "yyyy", NULL }, &targets, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (plans->len, ==, 1);
+  g_assert_cmpuint (g_strv_length (targets), ==, 1);
+  g_assert_cmpstrv (((MigratorPlan *) plans->pdata[0])->to, ((const char *const[]) { "xxxx", "yyyy", NULL }));
+}
+
 static void
 test_items_from_history (void)
 {
@@ -405,6 +503,8 @@ main (int   argc,
   g_test_add_func ("/migrator/revision-state/search", test_search);
   g_test_add_func ("/migrator/revision-state/downgrade-losses", test_downgrade_losses);
   g_test_add_func ("/migrator/revision-state/rollback-last-upgrade", test_rollback_last_upgrade);
+  g_test_add_func ("/migrator/revision-state/rollback-runs-without-backup", test_rollback_runs_without_backup);
+  g_test_add_func ("/migrator/revision-state/rollback-several-heads", test_rollback_several_heads);
   g_test_add_func ("/migrator/revision-state/items-from-history", test_items_from_history);
 
   return g_test_run ();
