@@ -1093,6 +1093,42 @@ replay_current (MigratorGraph      *graph,
   return TRUE;
 }
 
+/* Recreates the schema of @from in @to, in the order it was created. */
+static gboolean
+copy_schema (sqlite3  *from,
+             sqlite3  *to,
+             GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = TRUE;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (from, "SELECT sql FROM main.sqlite_schema WHERE sql IS NOT NULL "
+                                 "AND name NOT LIKE 'sqlite_%' ORDER BY rowid", -1, &stmt, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      char *message = NULL;
+
+      if (sqlite3_exec (to, (const char *) sqlite3_column_text (stmt, 0), NULL, NULL, &message) != SQLITE_OK)
+        {
+          g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_DATABASE,
+                       _("cannot copy the database's schema to prepare the SQL: %s"), message);
+          sqlite3_free (message);
+          ok = FALSE;
+          break;
+        }
+      rc = SQLITE_OK;
+    }
+  if (ok && rc != SQLITE_DONE)
+    {
+      g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_DATABASE,
+                   _("cannot read the database's schema: %s"), sqlite3_errmsg (from));
+      ok = FALSE;
+    }
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
 static void
 close_scratch (sqlite3 *db)
 {
@@ -1102,7 +1138,8 @@ close_scratch (sqlite3 *db)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3, close_scratch)
 
 char *
-migrator_runner_generate_sql (MigratorGraph            *graph,
+migrator_runner_generate_sql (sqlite3                  *schema_from,
+                              MigratorGraph            *graph,
                               const char               *version_table,
                               gboolean                  version_table_exists,
                               const char *const        *current,
@@ -1129,7 +1166,8 @@ migrator_runner_generate_sql (MigratorGraph            *graph,
                            _("cannot open an in-memory database to prepare the SQL"));
       return NULL;
     }
-  if (!replay_current (graph, current, scratch, error))
+  if (schema_from != NULL ? !copy_schema (schema_from, scratch, error)
+                          : !replay_current (graph, current, scratch, error))
     return NULL;
 
   ctx.sql_out = out;

@@ -98,9 +98,12 @@ MigratorRunResult *migrator_runner_stamp     (MigratorDatabase          *db,
 /* The offline script of an upgrade or downgrade from @current to @target
  * (--sql): per transaction BEGIN; the statements; the version table
  * UPDATE/INSERT/DELETE; COMMIT; preceded by the version table's CREATE
- * when @version_table_exists is FALSE. The same SQL that would run,
- * through the same statement function. */
-char              *migrator_runner_generate_sql (MigratorGraph           *graph,
+ * when @version_table_exists is FALSE. The same SQL that would run:
+ * the plan runs on an in-memory copy of the schema of @schema_from (the
+ * database, when it exists) or, when NULL, of the revisions replayed up to
+ * @current, so that batch statements print as the rebuilds they become. */
+char              *migrator_runner_generate_sql (sqlite3                 *schema_from,
+                                                 MigratorGraph           *graph,
                                                  const char              *version_table,
                                                  gboolean                 version_table_exists,
                                                  const char *const       *current,

@@ -398,14 +398,10 @@ open_database (Operation  *op,
 /* Version rows read without creating anything; a missing file is base. */
 static char **
 read_current (Operation  *op,
-              gboolean   *table_exists,
               GError    **error)
 {
   g_autoptr(MigratorDatabase) db = NULL;
   g_autoptr(GError) local_error = NULL;
-
-  if (table_exists != NULL)
-    *table_exists = FALSE;
 
   db = open_database (op, FALSE, &local_error);
   if (db == NULL)
@@ -415,9 +411,6 @@ read_current (Operation  *op,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-
-  if (table_exists != NULL)
-    *table_exists = migrator_database_table_exists (db, migrator_database_get_version_table (db));
 
   return migrator_database_read_versions (db, error);
 }
@@ -429,15 +422,31 @@ generate_sql (Operation          *op,
 {
   MigratorConfig *config = op_config (op);
   g_autoptr(MigratorRunResult) result = NULL;
+  g_autoptr(MigratorDatabase) db = NULL;
+  g_autoptr(GError) local_error = NULL;
   g_auto(GStrv) current = NULL;
   gboolean table_exists = FALSE;
   char *sql;
 
-  current = read_current (op, &table_exists, error);
-  if (current == NULL)
-    return NULL;
+  /* The script is written for the database as it is, when there is one. */
+  db = open_database (op, FALSE, &local_error);
+  if (db != NULL)
+    {
+      table_exists = migrator_database_table_exists (db, migrator_database_get_version_table (db));
+      current = migrator_database_read_versions (db, error);
+      if (current == NULL)
+        return NULL;
+    }
+  else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    current = g_new0 (char *, 1);
+  else
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
 
-  sql = migrator_runner_generate_sql (op->graph,
+  sql = migrator_runner_generate_sql (db != NULL ? migrator_database_get_handle (db) : NULL,
+                                      op->graph,
                                       config->version_table, table_exists,
                                       (const char *const *) current, op->target, direction,
                                       config->transaction, error);
@@ -665,7 +674,7 @@ do_status (Operation  *op,
 
   status->database = g_strdup (self->database_path);
   status->exists = g_file_test (self->database_path, G_FILE_TEST_EXISTS);
-  status->current = read_current (op, NULL, error);
+  status->current = read_current (op, error);
   if (status->current == NULL)
     return NULL;
 
@@ -767,7 +776,7 @@ do_backup (Operation  *op,
       return NULL;
     }
 
-  current = read_current (op, NULL, error);
+  current = read_current (op, error);
   if (current == NULL)
     return NULL;
 
@@ -826,7 +835,7 @@ do_restore (Operation  *op,
   if (source == NULL)
     return NULL;
 
-  current = read_current (op, NULL, error);
+  current = read_current (op, error);
   if (current == NULL)
     return NULL;
 
@@ -847,7 +856,7 @@ do_restore (Operation  *op,
   report_logf (self, MIGRATOR_LOG_LEVEL_INFO, _("Restored %s from %s (verified)"),
                self->database_path, source);
 
-  after = read_current (op, NULL, error);
+  after = read_current (op, error);
   if (after == NULL)
     return NULL;
   g_strfreev (result->to);
@@ -896,7 +905,7 @@ do_reset (Operation  *op,
   g_auto(GStrv) current = NULL;
   MigratorRunResult *result;
 
-  current = read_current (op, NULL, error);
+  current = read_current (op, error);
   if (current == NULL)
     return NULL;
 
@@ -952,7 +961,7 @@ run_operation (Operation       *op,
       return do_status (op, error);
     case OP_CURRENT:
       *free_func = (GDestroyNotify) g_strfreev;
-      return read_current (op, NULL, error);
+      return read_current (op, error);
     case OP_BACKUP:
       return do_backup (op, error);
     case OP_LIST_BACKUPS:

@@ -87,5 +87,40 @@ class SqlTests(clitest.CliTestCase):
         self.assertEqual(dump(copy), dump(self.db))
 
 
+class SqlOnExistingTablesTests(clitest.CliTestCase):
+    def test_table_no_revision_created(self):
+        """The script is written for the database as it is: a table made
+        before the project existed is rebuilt like any other."""
+        project = self.new_project()
+        self.write_revision(project, "a1", message="Make legacy.c a REAL",
+                            upgrade="ALTER TABLE legacy ALTER COLUMN c TYPE REAL;",
+                            downgrade="ALTER TABLE legacy ALTER COLUMN c TYPE INTEGER;")
+        db = os.path.join(project, "app.db")
+        con = sqlite3.connect(db)
+        with con:
+            con.execute("CREATE TABLE legacy (id INTEGER PRIMARY KEY, c INTEGER)")
+            con.executemany("INSERT INTO legacy (c) VALUES (?)", [(i,) for i in range(50)])
+        con.close()
+
+        script = self.ok("upgrade", "--sql", project=project).out
+        self.assertIn('CREATE TABLE "_migrator_new_legacy"', script)
+        copy = os.path.join(self.tmp, "copy.db")
+        shutil.copy(db, copy)
+        con = sqlite3.connect(copy, isolation_level=None)
+        con.executescript(script)
+        con.close()
+        self.ok("upgrade", "--no-backup", project=project)
+
+        def state(path):
+            con = sqlite3.connect(path)
+            try:
+                return (sorted(con.execute("SELECT name, sql FROM sqlite_schema WHERE name != 'migrator_history'")),
+                        list(con.execute("SELECT * FROM legacy ORDER BY id")),
+                        list(con.execute("SELECT * FROM alembic_version")))
+            finally:
+                con.close()
+        self.assertEqual(state(copy), state(db))
+
+
 if __name__ == "__main__":
     clitest.main()

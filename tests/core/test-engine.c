@@ -500,7 +500,7 @@ test_sql (Fixture       *f,
   const char *at_r3[] = { "cccc00000003", NULL };
   MigratorGraph *graph = migrator_project_get_graph (f->project);
 
-  sql = migrator_runner_generate_sql (graph, "alembic_version", FALSE, none, "heads",
+  sql = migrator_runner_generate_sql (NULL, graph, "alembic_version", FALSE, none, "heads",
                                       MIGRATOR_DIRECTION_UPGRADE, MIGRATOR_TRANSACTION_ALL, &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (sql, ALEMBIC_DDL ";\n\nBEGIN;\n"));
@@ -511,14 +511,14 @@ test_sql (Fixture       *f,
   g_assert_true (g_str_has_suffix (sql, "COMMIT;\n"));
   g_assert_null (strstr (strstr (sql, "BEGIN;") + 1, "BEGIN;"));
 
-  per_revision = migrator_runner_generate_sql (graph, "alembic_version", TRUE, none, "heads",
+  per_revision = migrator_runner_generate_sql (NULL, graph, "alembic_version", TRUE, none, "heads",
                                                MIGRATOR_DIRECTION_UPGRADE, MIGRATOR_TRANSACTION_PER_REVISION,
                                                &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (per_revision, "BEGIN;\n"));
   g_assert_nonnull (strstr (strstr (strstr (per_revision, "BEGIN;") + 1, "BEGIN;") + 1, "BEGIN;"));
 
-  down = migrator_runner_generate_sql (graph, "alembic_version", TRUE, at_r3, "base",
+  down = migrator_runner_generate_sql (NULL, graph, "alembic_version", TRUE, at_r3, "base",
                                        MIGRATOR_DIRECTION_DOWNGRADE, MIGRATOR_TRANSACTION_ALL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (strstr (down, "DROP TABLE total_table;"));
