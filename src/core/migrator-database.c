@@ -12,11 +12,12 @@
 
 struct _MigratorDatabase
 {
-  sqlite3 *db;
-  char    *path;
-  char    *version_table;
-  char    *history_table;
-  gint64   lock_timeout_ms;
+  sqlite3    *db;
+  char       *path;
+  char       *version_table;
+  char       *history_table;
+  gint64      lock_timeout_ms;
+  GHashTable *statements;  /* SQL -> sqlite3_stmt, prepared once per connection */
 };
 
 MigratorHistoryEntry *
@@ -97,6 +98,7 @@ migrator_database_close (MigratorDatabase *self)
   if (self == NULL)
     return;
 
+  g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
     {
       migrator_database_rollback (self);
@@ -163,8 +165,10 @@ migrator_database_exec (MigratorDatabase  *self,
 {
   int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
 
+  /* The version and history writes go through here: "disk I/O error"
+   * alone would not say which file (SPEC §5). */
   if (rc != SQLITE_OK)
-    return migrator_database_set_error (self, rc, error, NULL);
+    return migrator_database_set_error (self, rc, error, self->path);
 
   return TRUE;
 }
@@ -200,7 +204,9 @@ migrator_database_commit (MigratorDatabase  *self,
 
   if (rc != SQLITE_OK)
     {
-      migrator_database_set_error (self, rc, error, _("Commit failed"));
+      g_autofree char *context = g_strdup_printf (_("Commit of %s failed"), self->path);
+
+      migrator_database_set_error (self, rc, error, context);
       migrator_database_rollback (self);
       return FALSE;
     }
@@ -221,21 +227,52 @@ migrator_database_in_transaction (MigratorDatabase *self)
   return !sqlite3_get_autocommit (self->db);
 }
 
+/* The statements a run repeats for every revision (history rows, table
+ * checks) are prepared once: on a 1,000-revision upgrade, preparing them
+ * each time costs more than the version table updates. The caller steps
+ * the statement; it is reset and unbound here before being handed out. */
+static sqlite3_stmt *
+cached_statement (MigratorDatabase  *self,
+                  const char        *sql,
+                  int               *rc)
+{
+  sqlite3_stmt *stmt;
+
+  if (self->statements == NULL)
+    self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) sqlite3_finalize);
+
+  stmt = g_hash_table_lookup (self->statements, sql);
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      *rc = SQLITE_OK;
+      return stmt;
+    }
+
+  *rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (*rc != SQLITE_OK)
+    return NULL;
+  g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+  return stmt;
+}
+
 gboolean
 migrator_database_table_exists (MigratorDatabase *self,
                                 const char       *table)
 {
-  sqlite3_stmt *stmt = NULL;
-  gboolean found = FALSE;
+  sqlite3_stmt *stmt;
+  gboolean found;
+  int rc;
 
-  if (sqlite3_prepare_v2 (self->db,
-                          "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1",
-                          -1, &stmt, NULL) != SQLITE_OK)
+  stmt = cached_statement (self, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1", &rc);
+  if (stmt == NULL)
     return FALSE;
 
   sqlite3_bind_text (stmt, 1, table, -1, SQLITE_TRANSIENT);
   found = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_finalize (stmt);
+  sqlite3_reset (stmt);
 
   return found;
 }
@@ -458,8 +495,8 @@ migrator_database_insert_history (MigratorDatabase            *self,
   sql = g_strdup_printf ("INSERT INTO %s (revision, direction, checksum, started_at, "
                          "finished_at, duration_ms, backup, tool_version, outcome, message) "
                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", name);
-  rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
-  if (rc != SQLITE_OK)
+  stmt = cached_statement (self, sql, &rc);
+  if (stmt == NULL)
     {
       migrator_database_set_error (self, rc, error, self->history_table);
       return -1;
@@ -477,7 +514,7 @@ migrator_database_insert_history (MigratorDatabase            *self,
   bind_text_or_null (stmt, 10, entry->message);
 
   rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
+  sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
       migrator_database_set_error (self, rc, error, self->history_table);
