@@ -227,6 +227,12 @@ migrator_database_in_transaction (MigratorDatabase *self)
   return !sqlite3_get_autocommit (self->db);
 }
 
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
 /* The statements a run repeats for every revision (history rows, table
  * checks) are prepared once: on a 1,000-revision upgrade, preparing them
  * each time costs more than the version table updates. The caller steps
@@ -239,8 +245,7 @@ cached_statement (MigratorDatabase  *self,
   sqlite3_stmt *stmt;
 
   if (self->statements == NULL)
-    self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                              (GDestroyNotify) sqlite3_finalize);
+    self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
 
   stmt = g_hash_table_lookup (self->statements, sql);
   if (stmt != NULL)
