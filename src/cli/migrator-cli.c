@@ -277,6 +277,15 @@ migrator_cli_clear (MigratorCli *cli)
   g_clear_object (&cli->project);
 }
 
+/* g_print() flushes after every call: a long listing (the history of
+ * 5,000 revisions) would cost one write per line. stdio's own buffering
+ * (line-buffered on a terminal) is enough; the run ends with fflush(). */
+static void
+print_buffered (const char *string)
+{
+  fputs (string, stdout);
+}
+
 int
 migrator_cli_run (int    argc,
                   char **argv)
@@ -288,6 +297,7 @@ migrator_cli_run (int    argc,
   GlobalArgs args;
   int        status = MIGRATOR_CLI_FAILED;
 
+  g_set_print_handler (print_buffered);
   scan_json_flag (&cli, argc, argv);
   if (!parse_globals (argc, argv, &cli, &args, &error))
     status = MIGRATOR_CLI_FAILED;

@@ -30,7 +30,8 @@ struct _MigratorRevision
   GStrv       depends_on;
   GStrv       allowed_rules;
   gboolean    transactional;
-  char       *checksum;
+  char       *checksum;              /* computed on first use, see get_checksum() */
+  GBytes     *data;                  /* the file, until the checksum is computed */
   char       *upgrade_sql;
   char       *downgrade_sql;         /* NULL when irreversible */
   GPtrArray  *upgrade_statements;
@@ -98,6 +99,7 @@ migrator_revision_finalize (GObject *object)
   g_clear_pointer (&self->depends_on, g_strfreev);
   g_clear_pointer (&self->allowed_rules, g_strfreev);
   g_clear_pointer (&self->checksum, g_free);
+  g_clear_pointer (&self->data, g_bytes_unref);
   g_clear_pointer (&self->upgrade_sql, g_free);
   g_clear_pointer (&self->downgrade_sql, g_free);
   g_clear_pointer (&self->upgrade_statements, g_ptr_array_unref);
@@ -134,7 +136,7 @@ migrator_revision_get_property (GObject    *object,
       break;
 
     case PROP_CHECKSUM:
-      g_value_set_string (value, self->checksum);
+      g_value_set_string (value, migrator_revision_get_checksum (self));
       break;
 
     case PROP_TRANSACTIONAL:
@@ -850,7 +852,9 @@ migrator_revision_new_from_data (const char  *path,
     self->depends_on = g_new0 (char *, 1);
   if (self->allowed_rules == NULL)
     self->allowed_rules = g_new0 (char *, 1);
-  self->checksum = migrator_checksum_data (data, length);
+  /* Hashing every file costs a quarter of `history` on a large project,
+   * which never needs the checksums: keep the bytes and hash on demand. */
+  self->data = g_bytes_new (data, length);
 
   return g_steal_pointer (&self);
 }
@@ -1095,6 +1099,17 @@ const char *
 migrator_revision_get_checksum (MigratorRevision *self)
 {
   g_return_val_if_fail (MIGRATOR_IS_REVISION (self), NULL);
+
+  /* Revisions are shared with the service's worker thread. */
+  if (g_once_init_enter (&self->checksum))
+    {
+      gsize length = 0;
+      const char *data = g_bytes_get_data (self->data, &length);
+      char *checksum = migrator_checksum_data (data != NULL ? data : "", length);
+
+      g_clear_pointer (&self->data, g_bytes_unref);
+      g_once_init_leave (&self->checksum, checksum);
+    }
 
   return self->checksum;
 }
