@@ -164,16 +164,17 @@ class RevisionTest(CliTestCase):
         self.assertEqual(len(revision_files(self.project)), 3)
 
     def test_head_option_chooses_the_parent(self):
-        self.write_revision(self.project, "aaa")
-        self.write_revision(self.project, "bbb", down="aaa")
-        self.write_revision(self.project, "ccc", down="aaa")
+        # ids outside [0-9a-f], so that no generated id shares their prefix
+        self.write_revision(self.project, "kkk")
+        self.write_revision(self.project, "bbb", down="kkk")
+        self.write_revision(self.project, "ccc", down="kkk")
         rev = self.ok("--json", "revision", "-m", "on b", "--head", "bbb",
                       project=self.project).json()["revision"]
         self.assertEqual(self.header(rev)["down_revisions"], ["bbb"])
         # a unique prefix works too, and a non-head starts a branch
-        rev = self.ok("--json", "revision", "-m", "on a", "--head", "aa",
+        rev = self.ok("--json", "revision", "-m", "on k", "--head", "kk",
                       project=self.project).json()["revision"]
-        self.assertEqual(self.header(rev)["down_revisions"], ["aaa"])
+        self.assertEqual(self.header(rev)["down_revisions"], ["kkk"])
 
     def test_head_base_makes_a_new_root(self):
         self.write_revision(self.project, "aaa")
