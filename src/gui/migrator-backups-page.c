@@ -96,6 +96,7 @@ struct _MigratorBackupsPage
   AdwToastOverlay *toast_overlay;
   GtkLabel        *folder_label;
   GtkStack        *stack;
+  GtkWidget       *header_back_up_button;
   GtkSpinner      *spinner;
   GtkListBox      *list_box;
 
@@ -186,6 +187,8 @@ update_stack (MigratorBackupsPage *self)
 
   gtk_spinner_set_spinning (self->spinner, g_str_equal (page, "loading"));
   gtk_stack_set_visible_child_name (self->stack, page);
+  /* The empty page has its own, larger button. */
+  gtk_widget_set_visible (self->header_back_up_button, !g_str_equal (page, "empty"));
 }
 
 static void
@@ -228,7 +231,7 @@ create_verified_widget (MigratorBackupItem *item)
     {
       widget = gtk_image_new_from_icon_name ("emblem-ok-symbolic");
       gtk_widget_add_css_class (widget, "success");
-      gtk_widget_set_tooltip_text (widget, _("Verified: the backup passed SQLite’s integrity check"));
+      gtk_widget_set_tooltip_text (widget, _("Verified again: the backup passed SQLite’s integrity check"));
       gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, _("Verified"), -1);
     }
@@ -242,10 +245,21 @@ create_verified_widget (MigratorBackupItem *item)
     }
   else
     {
-      widget = gtk_button_new_with_mnemonic (_("_Verify"));
-      gtk_widget_set_valign (widget, GTK_ALIGN_CENTER);
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      GtkWidget *icon = gtk_image_new_from_icon_name ("emblem-ok-symbolic");
+      GtkWidget *label = gtk_label_new_with_mnemonic (_("_Verified When Made"));
+
+      /* Every backup is written to a .partial file, checked with
+       * quick_check, and only then given its name: a listed backup passed
+       * the check when it was made. The button checks it again. */
+      gtk_widget_add_css_class (icon, "success");
+      gtk_box_append (GTK_BOX (box), icon);
+      gtk_box_append (GTK_BOX (box), label);
+      widget = gtk_button_new ();
+      gtk_button_set_child (GTK_BUTTON (widget), box);
+      gtk_label_set_mnemonic_widget (GTK_LABEL (label), widget);
       gtk_widget_add_css_class (widget, "flat");
-      gtk_widget_set_tooltip_text (widget, _("Run SQLite’s integrity check on this backup"));
+      gtk_widget_set_tooltip_text (widget, _("The backup passed SQLite’s integrity check before it got its name. Click to check it again."));
       gtk_actionable_set_action_name (GTK_ACTIONABLE (widget), "backups.verify");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (widget), "s", item->info->path);
     }
@@ -906,6 +920,7 @@ migrator_backups_page_class_init (MigratorBackupsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MigratorBackupsPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, MigratorBackupsPage, folder_label);
   gtk_widget_class_bind_template_child (widget_class, MigratorBackupsPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, MigratorBackupsPage, header_back_up_button);
   gtk_widget_class_bind_template_child (widget_class, MigratorBackupsPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, MigratorBackupsPage, list_box);
 
