@@ -204,7 +204,9 @@ migrator_log_entry_get_icon_name (MigratorLogEntry *self)
     case MIGRATOR_LOG_LEVEL_DEBUG:
       return "utilities-terminal-symbolic";
     case MIGRATOR_LOG_LEVEL_INFO:
-      return "dialog-information-symbolic";
+      /* Adwaita's dialog-information-symbolic is a light bulb; this one
+       * is the usual "i" in a circle. */
+      return "help-about-symbolic";
     case MIGRATOR_LOG_LEVEL_WARNING:
       return "dialog-warning-symbolic";
     case MIGRATOR_LOG_LEVEL_ERROR:
