@@ -704,6 +704,9 @@ test_window_no_stall (Fixture       *fixture,
     }
   g_assert_cmpint (best_gap, <, 100 * 1000);
 
+  /* The service is idle before its result reaches the window. */
+  WAIT_UNTIL (migrator_window_get_current (fixture->window) != NULL &&
+              g_strcmp0 (migrator_window_get_current (fixture->window)[0], "big000000002") == 0);
   wait_idle (fixture->window);
   assert_current (fixture->window, (const char *const[]) { "big000000002", NULL });
 }
