@@ -12,7 +12,9 @@
  * - a backup through migrator_backup_create() either fails with a message
  *   naming the file, leaving nothing in the backup folder, or returns a
  *   file that passes quick_check and holds the source's exact content. The
- *   source is never changed.
+ *   source is never changed;
+ * - a restore through migrator_backup_restore() leaves the database exactly
+ *   as it was or exactly as the backup (a success: the backup).
  *
  * MIGRATOR_FAULTS_VERBOSE=1 prints every error message;
  * MIGRATOR_FAULTS_TMPDIR chooses where the databases live (default
@@ -860,6 +862,107 @@ test_backup (BackupFixture *f,
     }
 }
 
+/* The restore: the live database is overwritten from a backup through
+ * the backup API. Whatever fails, the database ends as it was or as the
+ * backup, never between; the backup itself is never changed. */
+static gboolean
+restore_once (BackupFixture   *f,
+              const char      *start_db,
+              const char      *backup,
+              const char      *backup_dump,
+              const FaultKind *kind,
+              int              n,
+              int              counts[N_OPS])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *check = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *backup_after = NULL;
+  gboolean ok;
+
+  remove_db (f->db_path);
+  copy_file (start_db, f->db_path);
+
+  faults_reset (kind, n);
+  ok = migrator_backup_restore (backup, f->db_path, NULL, NULL, NULL, &error);
+  faults_off ();
+  if (counts != NULL)
+    for (guint i = 0; i < N_OPS; i++)
+      counts[i] = g_atomic_int_get (&faults.counts[i]);
+
+  if (verbose && error != NULL)
+    g_printerr ("# restore, %s at %d: %s\n", kind ? kind->name : "none", n, error->message);
+
+  check = integrity (f->db_path);
+  g_assert_cmpstr (check, ==, "ok");
+  state = full_dump (f->db_path);
+  backup_after = full_dump (backup);
+  g_assert_cmpstr (backup_after, ==, backup_dump);
+
+  if (ok)
+    {
+      g_assert_no_error (error);
+      g_assert_cmpstr (state, ==, backup_dump);
+    }
+  else
+    {
+      g_assert_nonnull (error);
+      g_assert_cmpint (g_atomic_int_get (&faults.fired), >, 0);
+      g_assert_true (strstr (error->message, f->db_path) != NULL ||
+                     strstr (error->message, backup) != NULL);
+      if (!g_str_equal (state, f->source_dump) && !g_str_equal (state, backup_dump))
+        g_error ("restore, %s at call %d (%s): the database is neither as it was nor the backup:\n%s",
+                 kind->name, n, error->message, state);
+    }
+  return ok;
+}
+
+static void
+test_restore (BackupFixture *f,
+              gconstpointer  data)
+{
+  g_autofree char *start_db = g_build_filename (f->dir, "start.db", NULL);
+  g_autofree char *backup = g_build_filename (f->dir, "other.db", NULL);
+  g_autofree char *backup_dump = NULL;
+  int counts[N_OPS] = { 0, };
+
+  /* the backup: other content, another page count */
+  copy_file (f->db_path, start_db);
+  copy_file (f->db_path, backup);
+  engine_test_exec (backup,
+                    "PRAGMA journal_mode = delete;"
+                    "UPDATE alembic_version SET version_num = 'f9';"
+                    "DELETE FROM account WHERE id % 2 = 0;"
+                    "CREATE TABLE extra (id INTEGER PRIMARY KEY, note TEXT);"
+                    "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 300)"
+                    " INSERT INTO extra (note) SELECT printf('extra row %d', x) FROM n;");
+  backup_dump = full_dump (backup);
+  g_assert_cmpstr (backup_dump, !=, f->source_dump);
+
+  g_assert_true (restore_once (f, start_db, backup, backup_dump, NULL, 0, counts));
+  g_test_message ("clean restore (%s): %d xRead, %d xWrite, %d xSync, %d xTruncate",
+                  (const char *) data, counts[OP_READ], counts[OP_WRITE], counts[OP_SYNC],
+                  counts[OP_TRUNCATE]);
+
+  for (guint k = 0; k < G_N_ELEMENTS (fault_kinds); k++)
+    {
+      const FaultKind *kind = &fault_kinds[k];
+      guint good = 0, failed = 0;
+
+      if (kind->op >= OP_POSIX_WRITE)
+        continue;
+      for (int n = 1; n <= counts[kind->op] + 2; n++)
+        {
+          if (restore_once (f, start_db, backup, backup_dump, kind, n, NULL))
+            good++;
+          else
+            failed++;
+        }
+      g_test_message ("%s: N = 1..%d: %u restored, %u failed", kind->name,
+                      counts[kind->op] + 2, good, failed);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -888,6 +991,10 @@ main (int   argc,
               backup_fixture_setup, test_backup, backup_fixture_teardown);
   g_test_add ("/faults/backup/wal", BackupFixture, "wal",
               backup_fixture_setup, test_backup, backup_fixture_teardown);
+  g_test_add ("/faults/restore/rollback-journal", BackupFixture, "delete",
+              backup_fixture_setup, test_restore, backup_fixture_teardown);
+  g_test_add ("/faults/restore/wal", BackupFixture, "wal",
+              backup_fixture_setup, test_restore, backup_fixture_teardown);
 
   return g_test_run ();
 }
