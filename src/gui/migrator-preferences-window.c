@@ -18,7 +18,6 @@ struct _MigratorPreferencesWindow
 
   /* Template widgets */
   GtkSwitch           *confirm_downgrade_switch;
-  GtkSwitch           *backup_switch;
   AdwPreferencesGroup *project_group;
   GtkSwitch           *project_backup_switch;
   GtkSpinButton       *keep_spin;
@@ -166,7 +165,6 @@ migrator_preferences_window_class_init (MigratorPreferencesWindowClass *klass)
   migrator_gui_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, MIGRATOR_RESOURCE_PATH "/migrator-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MigratorPreferencesWindow, confirm_downgrade_switch);
-  gtk_widget_class_bind_template_child (widget_class, MigratorPreferencesWindow, backup_switch);
   gtk_widget_class_bind_template_child (widget_class, MigratorPreferencesWindow, project_group);
   gtk_widget_class_bind_template_child (widget_class, MigratorPreferencesWindow, project_backup_switch);
   gtk_widget_class_bind_template_child (widget_class, MigratorPreferencesWindow, keep_spin);
@@ -185,9 +183,6 @@ migrator_preferences_window_init (MigratorPreferencesWindow *self)
   self->settings = migrator_gui_settings_new ();
   g_settings_bind (self->settings, "confirm-before-downgrade",
                    self->confirm_downgrade_switch, "active",
-                   G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "default-backup",
-                   self->backup_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
 
   gtk_widget_set_visible (GTK_WIDGET (self->project_group), FALSE);

@@ -98,11 +98,12 @@ open_recent_action (GtkWidget  *widget,
 
 /* Operations through the service */
 
+/* Whether to back up first is the project's backup.enabled, which the
+ * service reads, as the command line does: there is no app-wide switch. */
 static MigratorServiceFlags
 service_flags (MigratorWindow *self)
 {
-  return g_settings_get_boolean (self->settings, "default-backup") ? MIGRATOR_SERVICE_FLAGS_NONE
-                                                                   : MIGRATOR_SERVICE_FLAGS_NO_BACKUP;
+  return MIGRATOR_SERVICE_FLAGS_NONE;
 }
 
 static void
