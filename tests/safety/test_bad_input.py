@@ -218,6 +218,17 @@ CASES = [
     Case("reset without --yes", 2, ["reset"], ["--yes"]),
     Case("history with a bad range", 2, ["history", "-r", "nonsense"], ["nonsense"]),
     Case("two targets", 2, ["upgrade", "head", "head"], ["head"]),
+    Case("stamp without a revision", 2, ["stamp"], ["stamp"]),
+    Case("option without its value", 2, ["upgrade", "--database"], ["--database"], project_arg=True),
+    Case("--sql with --dry-run", 2, ["upgrade", "--sql", "--dry-run"], ["--sql", "--dry-run"]),
+    Case("downgrade to head", 2, ["downgrade", "head"], ["head"]),
+    Case("empty revision message", 2, ["revision", "-m", ""], ["-m"]),
+    Case("revision on an unknown head", 2, ["revision", "-m", "x", "--head", "0badc0ffee00"], ["0badc0ffee00"]),
+    Case("invalid branch label", 2, ["revision", "-m", "x", "--branch-label", "bad!label"], ["bad!label"]),
+    Case("unexpected argument", 2, ["backups", "extra"], ["extra"]),
+    Case("init in an existing project", 1, ["init", "."], ["migrator.json"]),
+    Case("database in a missing folder", 1, ["--database", "/nonexistent/dir/app.db", "upgrade"],
+         ["/nonexistent/dir/app.db"]),
 
     # database URLs
     Case("postgresql URL", 2, ["--database", "postgresql://user@localhost/app", "upgrade"],
