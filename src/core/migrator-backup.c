@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -521,6 +522,12 @@ run_quick_check (sqlite3       *db,
   if (cancellable != NULL)
     handler = g_cancellable_connect (cancellable, G_CALLBACK (interrupt_db), db, NULL);
 
+  /* Memory-mapped reads make quick_check of a large file several times
+   * cheaper (no copy through the kernel for every page). The files checked
+   * here are either locked against writers or our own copies, so the file
+   * cannot shrink under the mapping. */
+  sqlite3_exec (db, "PRAGMA mmap_size = 4294967296", NULL, NULL, NULL);
+
   rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &stmt, NULL);
   while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -684,9 +691,24 @@ copy_matches (int          fd,
               guint64      expected,
               GError     **error)
 {
-  g_autofree guint8 *buf = g_malloc (COPY_CHUNK_BYTES);
+  g_autofree guint8 *buf = NULL;
   guint64 h = HASH_SEED;
   goffset offset = 0;
+  void *map = size > 0 ? mmap (NULL, size, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
+
+  /* Mapped, the file is read straight from the page cache: half the cost
+   * of copying it out again with pread(). Hashed in the same chunks as
+   * when it was written, so the two hashes agree. */
+  if (map != MAP_FAILED)
+    {
+      for (offset = 0; offset < size; offset += COPY_CHUNK_BYTES)
+        h = hash_bytes (h, (const guint8 *) map + offset,
+                        (gsize) MIN ((goffset) COPY_CHUNK_BYTES, size - offset));
+      munmap (map, size);
+      offset = size;
+    }
+  else
+    buf = g_malloc (COPY_CHUNK_BYTES);
 
   while (offset < size)
     {
