@@ -268,6 +268,24 @@ changes_data_free (ChangesData *data)
   g_free (data);
 }
 
+/* The changes against one parent (NULL: against the empty schema). */
+typedef struct
+{
+  char      *parent;
+  GPtrArray *changes;
+} ChangeSet;
+
+static void
+change_set_free (ChangeSet *set)
+{
+  g_free (set->parent);
+  g_clear_pointer (&set->changes, g_ptr_array_unref);
+  g_free (set);
+}
+
+/* A merge is compared with each of its parents: what it brings to each
+ * branch, which is what a reviewer checks (as git shows a merge against
+ * each parent). Any other revision has one set. */
 static void
 changes_worker (GTask        *task,
                 gpointer      source_object,
@@ -276,23 +294,9 @@ changes_worker (GTask        *task,
 {
   ChangesData *data = task_data;
   const char *const *parents = migrator_revision_get_down_revisions (data->revision);
-  g_autoptr(MigratorSchema) before = NULL;
+  g_autoptr(GPtrArray) sets = g_ptr_array_new_with_free_func ((GDestroyNotify) change_set_free);
   g_autoptr(MigratorSchema) after = NULL;
   GError *error = NULL;
-
-  if (parents[0] == NULL)
-    before = migrator_schema_new ();
-  else
-    before = migrator_schema_new_at_revision (data->graph, migrator_graph_lookup (data->graph, parents[0]),
-                                              NULL, &error);
-  if (before == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (g_task_return_error_if_cancelled (task))
-    return;
 
   after = migrator_schema_new_at_revision (data->graph, data->revision, NULL, &error);
   if (after == NULL)
@@ -301,7 +305,34 @@ changes_worker (GTask        *task,
       return;
     }
 
-  g_task_return_pointer (task, migrator_schema_diff (before, after), (GDestroyNotify) g_ptr_array_unref);
+  for (guint i = 0; i == 0 || parents[i] != NULL; i++)
+    {
+      g_autoptr(MigratorSchema) before = NULL;
+      ChangeSet *set;
+
+      if (g_task_return_error_if_cancelled (task))
+        return;
+
+      if (parents[i] == NULL)
+        before = migrator_schema_new ();
+      else
+        before = migrator_schema_new_at_revision (data->graph, migrator_graph_lookup (data->graph, parents[i]),
+                                                  NULL, &error);
+      if (before == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+
+      set = g_new0 (ChangeSet, 1);
+      set->parent = g_strdup (parents[i]);
+      set->changes = migrator_schema_diff (before, after);
+      g_ptr_array_add (sets, set);
+      if (parents[i] == NULL)
+        break;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&sets), (GDestroyNotify) g_ptr_array_unref);
 }
 
 static GWeakRef *
@@ -321,30 +352,10 @@ weak_ref_free (GWeakRef *ref)
 }
 
 static void
-changes_ready_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+add_change_rows (MigratorRevisionPage *self,
+                 GPtrArray            *changes,
+                 gboolean              merge)
 {
-  GWeakRef *ref = user_data;
-  g_autoptr(MigratorRevisionPage) self = g_weak_ref_get (ref);
-  g_autoptr(GPtrArray) changes = NULL;
-  g_autoptr(GError) error = NULL;
-
-  weak_ref_free (ref);
-  changes = g_task_propagate_pointer (G_TASK (result), &error);
-  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      g_task_get_cancellable (G_TASK (result)) != self->changes_cancellable)
-    return;
-
-  set_loading (self, FALSE);
-
-  if (changes == NULL)
-    {
-      add_row (self, self->changes_group, _("The schema could not be computed"), error->message,
-               "dialog-error-symbolic", "error");
-      return;
-    }
-
   for (guint i = 0; i < changes->len; i++)
     {
       MigratorSchemaChange *change = changes->pdata[i];
@@ -367,9 +378,52 @@ changes_ready_cb (GObject      *source,
       add_row (self, self->changes_group, text, NULL, NULL, css);
     }
 
-  if (changes->len == 0)
+  if (changes->len == 0 && merge)
+    add_row (self, self->changes_group, _("No schema changes against this parent"), NULL, NULL, "dim-row");
+  else if (changes->len == 0)
     add_row (self, self->changes_group, _("No schema changes"),
              _("The revision changes data only, or nothing"), NULL, "dim-row");
+}
+
+static void
+changes_ready_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GWeakRef *ref = user_data;
+  g_autoptr(MigratorRevisionPage) self = g_weak_ref_get (ref);
+  g_autoptr(GPtrArray) sets = NULL;
+  g_autoptr(GError) error = NULL;
+
+  weak_ref_free (ref);
+  sets = g_task_propagate_pointer (G_TASK (result), &error);
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_task_get_cancellable (G_TASK (result)) != self->changes_cancellable)
+    return;
+
+  set_loading (self, FALSE);
+
+  if (sets == NULL)
+    {
+      add_row (self, self->changes_group, _("The schema could not be computed"), error->message,
+               "dialog-error-symbolic", "error");
+      return;
+    }
+
+  for (guint s = 0; s < sets->len; s++)
+    {
+      ChangeSet *set = sets->pdata[s];
+
+      if (sets->len > 1)
+        {
+          /* Translators: a heading above the schema changes of a merge
+           * revision against one of its parents; %s is the parent's id */
+          g_autofree char *title = g_strdup_printf (_("Against parent %s"), set->parent);
+
+          add_row (self, self->changes_group, title, NULL, "media-playlist-consecutive-symbolic", "heading-row");
+        }
+      add_change_rows (self, set->changes, sets->len > 1);
+    }
 }
 
 static gboolean
@@ -470,6 +524,10 @@ show_revision (MigratorRevisionPage *self,
   else
     gtk_stack_set_visible_child_name (self->downgrade_stack, "irreversible");
 
+  adw_preferences_group_set_description (self->changes_group,
+                                         migrator_revision_is_merge (revision)
+                                           ? _("A merge is compared with each of its parents: what it brings to each branch")
+                                           : NULL);
   self->changes_cancellable = g_cancellable_new ();
   set_loading (self, TRUE);
   self->changes_source = g_timeout_add (CHANGES_DELAY_MS, start_changes_cb, self);
