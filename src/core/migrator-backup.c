@@ -863,7 +863,8 @@ copy_with_backup_api (sqlite3     *src,
                       GError     **error)
 {
   g_autofree char *write_context = g_strdup_printf (_("Could not write “%s”"), dest_path);
-  g_autofree char *context = g_strdup_printf (_("Could not back up “%s”"), db_path);
+  /* a failed step is mostly the copy's disk (full, I/O error): name both */
+  g_autofree char *context = g_strdup_printf (_("Could not back up “%s” to “%s”"), db_path, dest_path);
   sqlite3 *dest;
   sqlite3_backup *backup;
   gboolean ok;
