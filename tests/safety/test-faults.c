@@ -963,6 +963,115 @@ test_restore (BackupFixture *f,
     }
 }
 
+/* A really full file system (MIGRATOR_FAULTS_FULL_FS: a folder on a small
+ * file system, e.g. `mount -t tmpfs -o size=1M tmpfs /mnt/tiny`; skipped
+ * without it, as mounting needs privileges CI does not have). */
+static const char *
+full_fs_dir (void)
+{
+  const char *dir = g_getenv ("MIGRATOR_FAULTS_FULL_FS");
+
+  if (dir == NULL || *dir == '\0')
+    g_test_skip ("set MIGRATOR_FAULTS_FULL_FS to a folder on a small (1 MiB) file system");
+  return dir;
+}
+
+/* Fills @dir's file system up to @leave bytes with a file; returns its path. */
+static char *
+fill_file_system (const char *dir,
+                  guint64     leave)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (dir);
+  g_autoptr(GFileInfo) info = g_file_query_filesystem_info (file, G_FILE_ATTRIBUTE_FILESYSTEM_FREE, NULL, NULL);
+  guint64 free_bytes = info ? g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE) : 0;
+  char *filler = g_build_filename (dir, "filler", NULL);
+  g_autofree char *zeros = NULL;
+  gsize size = free_bytes > leave ? free_bytes - leave : 0;
+
+  zeros = g_malloc0 (size + 1);
+  g_file_set_contents (filler, zeros, size, NULL);  /* may be cut short: that is the point */
+  return filler;
+}
+
+static void
+test_backup_full_file_system (BackupFixture *f,
+                              gconstpointer  data)
+{
+  const char *dir = full_fs_dir ();
+  g_autofree char *backup_dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dir == NULL)
+    return;
+
+  /* a source of about 3 MB, more than the file system holds */
+  engine_test_exec (f->db_path,
+                    "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3000)"
+                    " INSERT INTO account (name, balance, blob) SELECT 'big', x, randomblob(1000) FROM n;");
+  g_free (f->source_dump);
+  f->source_dump = full_dump (f->db_path);
+
+  backup_dir = g_build_filename (dir, "backups", NULL);
+  faults_reset (NULL, 0);
+  path = migrator_backup_create (f->db_path, backup_dir, "f0", NULL, NULL, NULL, &error);
+  g_assert_null (path);
+  g_assert_nonnull (error);
+  g_test_message ("backup onto a full file system (%s): %s", (const char *) data, error->message);
+  g_assert_true (strstr (error->message, backup_dir) != NULL);
+  g_assert_cmpuint (n_files (backup_dir), ==, 0);
+  after = full_dump (f->db_path);
+  g_assert_cmpstr (after, ==, f->source_dump);
+  engine_test_rm_rf (backup_dir);
+}
+
+static void
+test_upgrade_full_file_system (UpgradeFixture *f,
+                               gconstpointer   data)
+{
+  const char *dir = full_fs_dir ();
+  g_autofree char *filler = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *check = NULL;
+  g_autofree char *state = NULL;
+
+  if (dir == NULL)
+    return;
+
+  /* the database lives on the small file system, with a few KB to spare */
+  g_free (f->db_path);
+  f->db_path = g_build_filename (dir, "app.db", NULL);
+  remove_db (f->db_path);
+  copy_file (f->start_db, f->db_path);
+  filler = fill_file_system (dir, 8 * 1024);
+
+  faults_reset (NULL, 0);
+  to = run_upgrade (f, MIGRATOR_TRANSACTION_ALL, "head", &error);
+  g_assert_null (to);
+  g_assert_nonnull (error);
+  g_test_message ("upgrade on a full file system: %s", error->message);
+  g_assert_true (strstr (error->message, "full") != NULL);
+
+  check = integrity (f->db_path);
+  g_assert_cmpstr (check, ==, "ok");
+  state = state_of (f->db_path);
+  g_assert_cmpstr (state, ==, f->states->pdata[0]);
+
+  /* room again: the same upgrade goes through */
+  g_unlink (filler);
+  g_clear_error (&error);
+  g_free (to);
+  to = run_upgrade (f, MIGRATOR_TRANSACTION_ALL, "head", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (to, ==, "f3");
+  g_free (state);
+  state = state_of (f->db_path);
+  g_assert_cmpstr (state, ==, f->states->pdata[f->states->len - 1]);
+  remove_db (f->db_path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -995,6 +1104,12 @@ main (int   argc,
               backup_fixture_setup, test_restore, backup_fixture_teardown);
   g_test_add ("/faults/restore/wal", BackupFixture, "wal",
               backup_fixture_setup, test_restore, backup_fixture_teardown);
+  g_test_add ("/faults/full-file-system/backup-rollback-journal", BackupFixture, "delete",
+              backup_fixture_setup, test_backup_full_file_system, backup_fixture_teardown);
+  g_test_add ("/faults/full-file-system/backup-wal", BackupFixture, "wal",
+              backup_fixture_setup, test_backup_full_file_system, backup_fixture_teardown);
+  g_test_add ("/faults/full-file-system/upgrade", UpgradeFixture, "delete",
+              upgrade_fixture_setup, test_upgrade_full_file_system, upgrade_fixture_teardown);
 
   return g_test_run ();
 }
