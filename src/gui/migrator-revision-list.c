@@ -29,6 +29,7 @@ struct _MigratorRevisionList
   char              **words;  /* of the search, casefolded */
   char               *search_prefix;  /* the search last filtered by */
   guint               n_lanes;
+  gboolean            busy;
 };
 
 G_DEFINE_FINAL_TYPE (MigratorRevisionList, migrator_revision_list, GTK_TYPE_WIDGET)
@@ -66,6 +67,19 @@ search_changed_cb (MigratorRevisionList *self,
                    GtkSearchEntry       *entry)
 {
   migrator_revision_list_set_search (self, gtk_editable_get_text (GTK_EDITABLE (entry)));
+}
+
+/* Escape in the search entry: the entry takes the key before the
+ * window's Escape shortcut sees it, so while an operation runs it cancels
+ * the operation here; otherwise it clears the search. */
+static void
+stop_search_cb (MigratorRevisionList *self,
+                GtkSearchEntry       *entry)
+{
+  if (self->busy)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.cancel", NULL);
+  else
+    migrator_revision_list_set_search (self, "");
 }
 
 static void
@@ -191,6 +205,7 @@ migrator_revision_list_class_init (MigratorRevisionListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MigratorRevisionList, stack);
   gtk_widget_class_bind_template_child (widget_class, MigratorRevisionList, list_view);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "migratorrevisionlist");
@@ -369,6 +384,15 @@ migrator_revision_list_get_searching (MigratorRevisionList *self)
   g_return_val_if_fail (MIGRATOR_IS_REVISION_LIST (self), FALSE);
 
   return gtk_filter_list_model_get_pending (self->filtered) > 0;
+}
+
+void
+migrator_revision_list_set_busy (MigratorRevisionList *self,
+                                 gboolean              busy)
+{
+  g_return_if_fail (MIGRATOR_IS_REVISION_LIST (self));
+
+  self->busy = !!busy;
 }
 
 void

@@ -29,6 +29,9 @@ void                  migrator_revision_list_set_search        (MigratorRevision
 /* TRUE while a search is still being checked against the revisions (the
  * filter runs in chunks between frames). */
 gboolean              migrator_revision_list_get_searching     (MigratorRevisionList *self);
+/* While @busy, Escape in the search entry activates "win.cancel". */
+void                  migrator_revision_list_set_busy          (MigratorRevisionList *self,
+                                                                gboolean              busy);
 void                  migrator_revision_list_focus_search      (MigratorRevisionList *self);
 
 G_END_DECLS

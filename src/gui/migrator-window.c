@@ -77,6 +77,7 @@ _migrator_window_update_actions (MigratorWindow *self)
   gtk_widget_action_set_enabled (widget, "win.upgrade-to", writable && !busy);
   gtk_widget_action_set_enabled (widget, "win.downgrade-to", writable && !busy);
   gtk_widget_action_set_enabled (widget, "win.cancel", busy);
+  migrator_revision_list_set_busy (self->revision_list, busy);
   gtk_widget_action_set_enabled (widget, "win.open", !busy);
   gtk_widget_action_set_enabled (widget, "win.open-database", !busy);
   gtk_widget_action_set_enabled (widget, "win.open-recent", !busy);
