@@ -14,6 +14,10 @@
 #include "migrator-log-model.h"
 #include "migrator-log-view.h"
 #include "migrator-project.h"
+#include "migrator-revision-list.h"
+#include "migrator-revision-page.h"
+#include "migrator-revision-row.h"
+#include "migrator-revision-state.h"
 #include "migrator-schema-page.h"
 #include "migrator-service.h"
 
@@ -688,6 +692,108 @@ test_backups_page_verify (void)
   destroy_window (window, page);
 }
 
+/* Revision list, row and page, each on its own */
+
+/* The project's revisions, newest first, with @current as version rows. */
+static GListStore *
+revision_items_new (TestProject       *tp,
+                    const char *const *current)
+{
+  MigratorGraph *graph = migrator_project_get_graph (tp->project);
+  GListStore    *items = migrator_revision_items_new (graph);
+
+  migrator_revision_items_update (G_LIST_MODEL (items), graph, current, NULL, NULL);
+  return items;
+}
+
+static void
+test_revision_row (void)
+{
+  g_autoptr(TestProject) tp = test_project_new (FALSE);
+  GListStore *items = revision_items_new (tp, (const char *const[]) { "bbbb00000002", NULL });
+  g_autoptr(MigratorRevisionItem) item = g_list_model_get_item (G_LIST_MODEL (items), 0);
+  MigratorRevisionRow *row = g_object_ref_sink (MIGRATOR_REVISION_ROW (migrator_revision_row_new ()));
+  g_autofree char *badges = NULL;
+  GtkWindow *window;
+  GtkWidget *button;
+
+  migrator_revision_row_set_n_lanes (row, 1);
+  migrator_revision_row_set_item (row, item);
+  window = show_in_window (GTK_WIDGET (row));
+  badges = migrator_revision_row_dup_badges_text (row);
+  g_assert_cmpstr (badges, ==, "current, head");
+  g_clear_pointer (&badges, g_free);
+
+  /* The row follows its item's state. */
+  migrator_revision_item_set_state (item, MIGRATOR_REVISION_STATE_PENDING | MIGRATOR_REVISION_STATE_HEAD);
+  badges = migrator_revision_row_dup_badges_text (row);
+  g_assert_cmpstr (badges, ==, "pending, head");
+
+  /* Its menu is made on first use, and goes with the row. */
+  button = find_widget (GTK_WIDGET (row), GTK_TYPE_BUTTON, NULL, NULL);
+  g_assert_nonnull (button);
+  gtk_widget_activate (button);
+  WAIT_UNTIL (find_widget (GTK_WIDGET (row), GTK_TYPE_POPOVER, NULL, NULL) != NULL);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  destroy_window (window, row);
+  g_clear_object (&item);
+  g_assert_finalize_object (items);
+}
+
+static void
+test_revision_list (void)
+{
+  g_autoptr(TestProject) tp = test_project_new (FALSE);
+  GListStore *items = revision_items_new (tp, NULL);
+  MigratorRevisionList *list = g_object_ref_sink (MIGRATOR_REVISION_LIST (migrator_revision_list_new ()));
+  GtkWindow *window;
+
+  migrator_revision_list_set_items (list, G_LIST_MODEL (items));
+  window = show_in_window (GTK_WIDGET (list));
+  g_assert_cmpuint (g_list_model_get_n_items (migrator_revision_list_get_visible_items (list)), ==, 2);
+
+  migrator_revision_list_set_search (list, "POSTS");
+  WAIT_UNTIL (!migrator_revision_list_get_searching (list));
+  g_assert_cmpuint (g_list_model_get_n_items (migrator_revision_list_get_visible_items (list)), ==, 1);
+  g_assert_true (migrator_revision_list_select_id (list, "bbbb00000002"));
+  g_assert_false (migrator_revision_list_select_id (list, "aaaa00000001"));
+  g_assert_cmpstr (migrator_revision_item_get_id (migrator_revision_list_get_selected_item (list)), ==, "bbbb00000002");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  migrator_revision_list_set_search (list, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (migrator_revision_list_get_visible_items (list)), ==, 2);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  destroy_window (window, list);
+  g_assert_finalize_object (items);
+}
+
+static void
+test_revision_page (void)
+{
+  g_autoptr(TestProject) tp = test_project_new (FALSE);
+  GListStore *items = revision_items_new (tp, NULL);
+  g_autoptr(MigratorRevisionItem) item = g_list_model_get_item (G_LIST_MODEL (items), 0);
+  MigratorRevisionPage *page = g_object_ref_sink (MIGRATOR_REVISION_PAGE (migrator_revision_page_new ()));
+  GtkWindow *window = show_in_window (GTK_WIDGET (page));
+
+  migrator_revision_page_set_revision (page, migrator_project_get_graph (tp->project), item, NULL);
+  g_assert_true (migrator_revision_page_get_item (page) == item);
+  WAIT_UNTIL (!migrator_revision_page_get_loading (page));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  /* Leaving while the schema changes are computed cancels them. */
+  {
+    g_autoptr(MigratorRevisionItem) first = g_list_model_get_item (G_LIST_MODEL (items), 1);
+
+    migrator_revision_page_set_revision (page, migrator_project_get_graph (tp->project), first, NULL);
+  }
+  destroy_window (window, page);
+  g_clear_object (&item);
+  g_assert_finalize_object (items);
+}
+
 /* Schema page */
 
 static const char *
@@ -926,6 +1032,9 @@ main (int   argc,
       g_test_add_func ("/migrator/pages/backups/empty", test_backups_page_empty);
       g_test_add_func ("/migrator/pages/backups/operations", test_backups_page_operations);
       g_test_add_func ("/migrator/pages/backups/verify", test_backups_page_verify);
+      g_test_add_func ("/migrator/pages/revision-row", test_revision_row);
+      g_test_add_func ("/migrator/pages/revision-list", test_revision_list);
+      g_test_add_func ("/migrator/pages/revision-page", test_revision_page);
       g_test_add_func ("/migrator/pages/schema/database", test_schema_page_database);
       g_test_add_func ("/migrator/pages/schema/revisions", test_schema_page_revisions);
       g_test_add_func ("/migrator/pages/schema/errors", test_schema_page_missing_database);

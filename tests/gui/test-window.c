@@ -738,6 +738,85 @@ test_window_cancel (Fixture       *fixture,
 #define BOUND_MS     400
 #define CPU_BOUND_MS 150
 
+/* Escape while the search entry has focus: the entry takes the key (its
+ * "stop-search" binding) before the window's shortcut, and cancels. */
+static void
+test_window_escape_in_search (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  const char *const revisions[] = { BIG_1, BIG_2, NULL };
+  MigratorRevisionList *list;
+  GtkWidget *entry;
+  GtkWidget *focus;
+
+  write_project (fixture, revisions);
+  open_project (fixture);
+  list = template_child (fixture->window, "revision_list");
+  entry = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (list), MIGRATOR_TYPE_REVISION_LIST, "search_entry"));
+
+  /* Idle, Escape clears the search. */
+  migrator_revision_list_set_search (list, "big");
+  migrator_revision_list_focus_search (list);
+  focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+  g_assert_true (focus == entry || gtk_widget_is_ancestor (focus, entry));
+  g_signal_emit_by_name (entry, "stop-search");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+
+  /* Busy, it cancels the upgrade. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.upgrade", NULL);
+  g_assert_true (migrator_service_get_busy (migrator_window_get_service (fixture->window)));
+  WAIT_UNTIL (gtk_widget_get_visible (template_child (fixture->window, "cancel_button")));
+  g_signal_emit_by_name (entry, "stop-search");
+  wait_idle (fixture->window);
+
+  g_assert_null (find_dialog (fixture->window));
+  assert_current (fixture->window, (const char *const[]) { NULL });
+  g_assert_cmpint (migrator_window_get_pending_count (fixture->window), ==, 2);
+}
+
+/* Dropping a project folder on the window opens it, as the drop target's
+ * handler does with the GdkFileList a file manager sends. */
+static void
+test_window_drop (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  const char *const revisions[] = { REVISION_1, REVISION_2, NULL };
+  g_autoptr(GListModel) controllers = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoslist(GFile) files = NULL;
+  GtkDropTarget *target = NULL;
+  GValue value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+
+  write_project (fixture, revisions);
+  fixture->window = create_window ();
+  g_assert_cmpstr (get_visible_page (fixture->window), ==, "empty");
+
+  controllers = gtk_widget_observe_controllers (GTK_WIDGET (fixture->window));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        target = GTK_DROP_TARGET (controller);
+    }
+  g_assert_nonnull (target);
+
+  file = g_file_new_for_path (fixture->dir);
+  files = g_slist_prepend (NULL, g_object_ref (file));
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_list (files));
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+  g_value_unset (&value);
+  g_assert_true (accepted);
+
+  WAIT_UNTIL (migrator_window_get_pending_count (fixture->window) >= 0);
+  wait_idle (fixture->window);
+  g_assert_cmpstr (get_visible_page (fixture->window), ==, "project");
+  g_assert_true (g_file_equal (migrator_window_get_file (fixture->window), file));
+  g_assert_cmpint (migrator_window_get_pending_count (fixture->window), ==, 2);
+}
+
 static void
 test_window_many_revisions (Fixture       *fixture,
                             gconstpointer  data)
@@ -889,6 +968,8 @@ main (int   argc,
   g_test_add ("/migrator/window/open-database-in-project", Fixture, NULL, NULL, test_window_open_database_in_project, fixture_teardown);
   g_test_add ("/migrator/window/no-stall", Fixture, NULL, NULL, test_window_no_stall, fixture_teardown);
   g_test_add ("/migrator/window/cancel", Fixture, NULL, NULL, test_window_cancel, fixture_teardown);
+  g_test_add ("/migrator/window/escape-in-search", Fixture, NULL, NULL, test_window_escape_in_search, fixture_teardown);
+  g_test_add ("/migrator/window/drop", Fixture, NULL, NULL, test_window_drop, fixture_teardown);
   g_test_add ("/migrator/window/many-revisions", Fixture, NULL, NULL, test_window_many_revisions, fixture_teardown);
   g_test_add ("/migrator/window/preferences-project", Fixture, NULL, NULL, test_preferences_project, fixture_teardown);
 
