@@ -245,21 +245,16 @@ create_verified_widget (MigratorBackupItem *item)
     }
   else
     {
-      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-      GtkWidget *icon = gtk_image_new_from_icon_name ("emblem-ok-symbolic");
-      GtkWidget *label = gtk_label_new_with_mnemonic (_("_Verified When Made"));
-
       /* Every backup is written to a .partial file, checked with
        * quick_check, and only then given its name: a listed backup passed
-       * the check when it was made. The button checks it again. */
-      gtk_widget_add_css_class (icon, "success");
-      gtk_box_append (GTK_BOX (box), icon);
-      gtk_box_append (GTK_BOX (box), label);
-      widget = gtk_button_new ();
-      gtk_button_set_child (GTK_BUTTON (widget), box);
-      gtk_label_set_mnemonic_widget (GTK_LABEL (label), widget);
+       * the check when it was made (the row's subtitle says so). The
+       * button checks it again. */
+      widget = gtk_button_new_from_icon_name ("emblem-ok-symbolic");
       gtk_widget_add_css_class (widget, "flat");
-      gtk_widget_set_tooltip_text (widget, _("The backup passed SQLite’s integrity check before it got its name. Click to check it again."));
+      gtk_widget_add_css_class (widget, "success");
+      gtk_widget_set_tooltip_text (widget, _("Verified when made: the backup passed SQLite’s integrity check before it got its name. Click to check it again."));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Verified when made; check again"), -1);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (widget), "backups.verify");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (widget), "s", item->info->path);
     }
@@ -291,6 +286,15 @@ create_row (gpointer item_ptr,
   else
     /* Translators: the first %s is a revision id, the second the backup's size */
     subtitle = g_strdup_printf (_("Revision %s · %s"), info->revision, size);
+
+  if (!item->verified && item->verify_error == NULL)
+    {
+      /* Translators: appended to a backup's revision and size */
+      g_autofree char *made = g_strdup_printf (_("%s · verified when made"), subtitle);
+
+      g_free (subtitle);
+      subtitle = g_steal_pointer (&made);
+    }
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), date);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);

@@ -245,8 +245,8 @@ has_icon_name (GtkWidget    *widget,
   return g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (widget)), icon_name) == 0;
 }
 
-/* The check mark of a backup verified in this session (not the one inside
- * the "Verified When Made" button). */
+/* The check mark of a backup verified in this session (not the button of
+ * one verified when made, which checks it again). */
 static gboolean
 is_verified_now (GtkWidget    *widget,
                  gconstpointer data)
