@@ -24,6 +24,8 @@ typedef struct
   const MigratorRunOptions *options;
   char                     *backup;
   gint64                    rows_written;  /* by revision statements */
+  const char               *txn_first;     /* revisions run in the open transaction, */
+  const char               *txn_last;      /* named by a failed foreign key check */
 } RunContext;
 
 const char *
@@ -235,6 +237,9 @@ run_foreign_key_check (RunContext  *ctx,
 {
   sqlite3 *db = migrator_database_get_handle (ctx->db);
   g_autoptr(GString) detail = g_string_new (NULL);
+  g_autofree char *first_table = NULL;
+  g_autofree char *first_parent = NULL;
+  g_autofree char *revisions = NULL;
   sqlite3_stmt *stmt = NULL;
   guint n = 0;
   int rc;
@@ -248,6 +253,11 @@ run_foreign_key_check (RunContext  *ctx,
       const char *table = (const char *) sqlite3_column_text (stmt, 0);
       const char *parent = (const char *) sqlite3_column_text (stmt, 2);
 
+      if (n == 0)
+        {
+          first_table = g_strdup (table);
+          first_parent = g_strdup (parent);
+        }
       if (n < 20)
         {
           if (sqlite3_column_type (stmt, 1) == SQLITE_NULL)
@@ -268,10 +278,15 @@ run_foreign_key_check (RunContext  *ctx,
     {
       if (n > 20)
         g_string_append_printf (detail, _("\n  … and %u more"), n - 20);
+      if (ctx->txn_first == NULL || g_strcmp0 (ctx->txn_first, ctx->txn_last) == 0)
+        revisions = g_strdup_printf (_("revision %s"), ctx->txn_last ? ctx->txn_last : "?");
+      else
+        revisions = g_strdup_printf (_("revisions %s to %s"), ctx->txn_first, ctx->txn_last);
+      /* Translators: "after revision X: 3 rows of trade_log violate a foreign key to user" */
       g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_FAILED,
-                   ngettext ("Foreign key check failed: %u row violates a foreign key; rolled back%s",
-                             "Foreign key check failed: %u rows violate a foreign key; rolled back%s", n),
-                   n, detail->str);
+                   ngettext ("Foreign key check failed after %s: %u row of %s violates its foreign key to %s; rolled back%s",
+                             "Foreign key check failed after %s: %u rows violate foreign keys, the first in %s (to %s); rolled back%s", n),
+                   revisions, n, first_table, first_parent, detail->str);
       return FALSE;
     }
 
@@ -282,7 +297,10 @@ static gboolean
 commit_checked (RunContext  *ctx,
                 GError     **error)
 {
-  if (!run_foreign_key_check (ctx, error))
+  gboolean ok = run_foreign_key_check (ctx, error);
+
+  ctx->txn_first = ctx->txn_last = NULL;
+  if (!ok)
     {
       migrator_database_rollback (ctx->db);
       return FALSE;
@@ -761,6 +779,9 @@ execute_plan (RunContext         *ctx,
           step_clock_start (clock);
           if (!run_step_statements (ctx, step, error))
             return FALSE;
+          if (ctx->txn_first == NULL)
+            ctx->txn_first = migrator_revision_get_id (step->revision);
+          ctx->txn_last = migrator_revision_get_id (step->revision);
 
           entry = history_entry_for (ctx, step->revision, migrator_direction_to_string (step->direction),
                                      clock, "ok", NULL);

@@ -198,7 +198,8 @@ class UpgradeDowngradeTest(EngineTestCase):
         self.ok("upgrade", "cccc00000003", project=project)
         before = dump(db)
         result = self.fails(1, "upgrade", project=project)
-        self.assertIn("Foreign key check failed", result.err)
+        self.assertIn("Foreign key check failed after revision dddd00000004: 1 row of child "
+                      "violates its foreign key to total_table", result.err.splitlines()[0])
         self.assertIn("table child rowid 2 references missing row in total_table", result.err)
         self.assertEqual(dump(db), before)
         self.assertEqual(versions(db), ["cccc00000003"])

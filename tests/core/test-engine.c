@@ -407,7 +407,8 @@ test_foreign_keys (Fixture       *f,
   result = run (f, "heads", MIGRATOR_DIRECTION_UPGRADE, &error);
   g_assert_null (result);
   g_assert_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_FAILED);
-  g_assert_nonnull (strstr (error->message, "2 rows violate a foreign key"));
+  g_assert_nonnull (strstr (error->message, "after revision bbbb00000002: 2 rows violate foreign keys, "
+                                            "the first in child (to total_table)"));
   g_assert_nonnull (strstr (error->message, "table child rowid 2 references missing row in total_table"));
   g_assert_nonnull (strstr (error->message, "table child rowid 3 references missing row in total_table"));
 
