@@ -1493,6 +1493,40 @@ migrator_backup_list (const char  *backup_dir,
   return result;
 }
 
+/* A backup killed half-way (SIGKILL, power loss) leaves its ".partial"
+ * file behind: nothing lists it, so it would fill the disk one killed
+ * backup at a time. A partial that nobody has written to for an hour is
+ * not a backup in progress (a copy writes continuously, and even the check
+ * of a huge file does not take that long) and is removed. */
+#define STALE_PARTIAL_SECONDS (60 * 60)
+
+static void
+remove_stale_partials (const char *backup_dir,
+                       const char *db_path)
+{
+  g_autofree char *stem = db_stem (db_path);
+  g_autofree char *prefix = g_strconcat (stem, "-", NULL);
+  g_autoptr(GDir) dir = g_dir_open (backup_dir, 0, NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      GStatBuf st;
+
+      if (!g_str_has_prefix (name, prefix) || !g_str_has_suffix (name, ".partial"))
+        continue;
+      path = g_build_filename (backup_dir, name, NULL);
+      if (g_lstat (path, &st) == 0 && S_ISREG (st.st_mode) &&
+          now - (gint64) st.st_mtime > STALE_PARTIAL_SECONDS)
+        {
+          g_debug ("removing %s, left by a backup that did not finish", path);
+          g_unlink (path);
+        }
+    }
+}
+
 GPtrArray *
 migrator_backup_apply_retention (const char  *backup_dir,
                                  const char  *db_path,
@@ -1505,6 +1539,8 @@ migrator_backup_apply_retention (const char  *backup_dir,
   g_return_val_if_fail (backup_dir != NULL, NULL);
   g_return_val_if_fail (db_path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  remove_stale_partials (backup_dir, db_path);
 
   backups = migrator_backup_list (backup_dir, db_path, error);
   if (backups == NULL)

@@ -910,6 +910,29 @@ test_retention (Fixture       *fx,
   g_assert_no_error (error);
   g_assert_cmpuint (deleted->len, ==, 0);
 
+  /* a partial file left by a killed backup goes once it is stale; a
+   * recent one may be a backup in progress and stays */
+  {
+    g_autofree char *stale = g_build_filename (fx->backup_dir, "app-20240109T000000Z-r9.db.Ab12Cd.partial", NULL);
+    g_autofree char *fresh = g_build_filename (fx->backup_dir, "app-20240110T000000Z-r9.db.Ef34Gh.partial", NULL);
+    g_autofree char *other = g_build_filename (fx->backup_dir, "other-20240109T000000Z-r9.db.Ij56Kl.partial", NULL);
+    struct utimbuf old_times = { .actime = 1000000000, .modtime = 1000000000 };
+
+    g_assert_true (g_file_set_contents (stale, "x", 1, NULL));
+    g_assert_true (g_file_set_contents (fresh, "x", 1, NULL));
+    g_assert_true (g_file_set_contents (other, "x", 1, NULL));
+    g_assert_cmpint (g_utime (stale, &old_times), ==, 0);
+    g_assert_cmpint (g_utime (other, &old_times), ==, 0);
+    g_clear_pointer (&deleted, g_ptr_array_unref);
+    deleted = migrator_backup_apply_retention (fx->backup_dir, fx->db_path, 10, &error);
+    g_assert_no_error (error);
+    g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+    g_assert_true (g_file_test (fresh, G_FILE_TEST_EXISTS));
+    g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));  /* another database's */
+    g_unlink (fresh);
+    g_unlink (other);
+  }
+
   /* real backups, newest kept */
   {
     g_autofree char *newest = NULL;
