@@ -69,6 +69,28 @@ static const char *const REVISION_3_FAILING =
   "INSERT INTO missing_archive SELECT * FROM users;\n"
   "\n-- migrate:downgrade\n";
 
+/* Two branches from one root: r -> x -> x2, r -> y -> y2. */
+static const char *const BRANCH_R =
+  REV ("rrrr00000001", "none", "Create things")
+  "-- migrate:upgrade\nCREATE TABLE things (id INTEGER PRIMARY KEY, x TEXT, y TEXT);\n"
+  "\n-- migrate:downgrade\nDROP TABLE things;\n";
+static const char *const BRANCH_X =
+  REV ("xxxx00000002", "rrrr00000001", "Add x table")
+  "-- migrate:upgrade\nCREATE TABLE x (id INTEGER PRIMARY KEY);\n"
+  "\n-- migrate:downgrade\nDROP TABLE x;\n";
+static const char *const BRANCH_X2 =
+  REV ("xxxx00000003", "xxxx00000002", "Index things.x")
+  "-- migrate:upgrade\nCREATE INDEX ix_things_x ON things (x);\n"
+  "\n-- migrate:downgrade\nDROP INDEX ix_things_x;\n";
+static const char *const BRANCH_Y =
+  REV ("yyyy00000002", "rrrr00000001", "Add y table")
+  "-- migrate:upgrade\nCREATE TABLE y (id INTEGER PRIMARY KEY);\n"
+  "\n-- migrate:downgrade\nDROP TABLE y;\n";
+static const char *const BRANCH_Y2 =
+  REV ("yyyy00000003", "yyyy00000002", "Index things.y")
+  "-- migrate:upgrade\nCREATE INDEX ix_things_y ON things (y);\n"
+  "\n-- migrate:downgrade\nDROP INDEX ix_things_y;\n";
+
 static const char *const BIG_1 =
   REV ("big000000001", "none", "Create a big table")
   "-- migrate:upgrade\n"
@@ -462,6 +484,49 @@ test_window_rollback_from_history (Fixture       *fixture,
   respond (dialog, "close");
   WAIT_UNTIL (find_dialog (fixture->window) == NULL);
   assert_current (fixture->window, (const char *const[]) { "bbbb00000002", NULL });
+}
+
+/* An upgrade that started from two heads rolls back to both. */
+static void
+test_window_rollback_two_heads (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  const char *const revisions[] = { BRANCH_R, BRANCH_X, BRANCH_X2, BRANCH_Y, BRANCH_Y2, NULL };
+
+  write_project (fixture, revisions);
+  open_project (fixture);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.upgrade-to", "s", "xxxx00000002");
+  wait_idle (fixture->window);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.upgrade-to", "s", "yyyy00000002");
+  wait_idle (fixture->window);
+  assert_current (fixture->window, (const char *const[]) { "xxxx00000002", "yyyy00000002", NULL });
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.upgrade", NULL);
+  wait_idle (fixture->window);
+  assert_current (fixture->window, (const char *const[]) { "xxxx00000003", "yyyy00000003", NULL });
+
+  /* Dropping indexes loses no data: no dialog, two downgrades. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.rollback", NULL);
+  WAIT_UNTIL (find_dialog (fixture->window) != NULL ||
+              g_strv_equal (migrator_window_get_current (fixture->window),
+                            (const char *const[]) { "xxxx00000002", "yyyy00000002", NULL }));
+  g_assert_null (find_dialog (fixture->window));
+  wait_idle (fixture->window);
+  assert_current (fixture->window, (const char *const[]) { "xxxx00000002", "yyyy00000002", NULL });
+
+  /* The same from the history table, in a window that did not upgrade. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.upgrade", NULL);
+  wait_idle (fixture->window);
+  assert_current (fixture->window, (const char *const[]) { "xxxx00000003", "yyyy00000003", NULL });
+  destroy_window (g_steal_pointer (&fixture->window));
+  open_project (fixture);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.rollback", NULL);
+  WAIT_UNTIL (find_dialog (fixture->window) != NULL ||
+              g_strv_equal (migrator_window_get_current (fixture->window),
+                            (const char *const[]) { "xxxx00000002", "yyyy00000002", NULL }));
+  g_assert_null (find_dialog (fixture->window));
+  wait_idle (fixture->window);
+  assert_current (fixture->window, (const char *const[]) { "xxxx00000002", "yyyy00000002", NULL });
 }
 
 static void
@@ -962,6 +1027,7 @@ main (int   argc,
   g_test_add ("/migrator/window/open-project", Fixture, NULL, NULL, test_window_open_project, fixture_teardown);
   g_test_add ("/migrator/window/upgrade-and-rollback", Fixture, NULL, NULL, test_window_upgrade_and_rollback, fixture_teardown);
   g_test_add ("/migrator/window/rollback-from-history", Fixture, NULL, NULL, test_window_rollback_from_history, fixture_teardown);
+  g_test_add ("/migrator/window/rollback-two-heads", Fixture, NULL, NULL, test_window_rollback_two_heads, fixture_teardown);
   g_test_add ("/migrator/window/rollback-irreversible", Fixture, NULL, NULL, test_window_rollback_irreversible, fixture_teardown);
   g_test_add ("/migrator/window/error", Fixture, NULL, NULL, test_window_error, fixture_teardown);
   g_test_add ("/migrator/window/open-bare-database", Fixture, NULL, NULL, test_window_open_bare_database, fixture_teardown);
