@@ -12,20 +12,20 @@
 
 typedef struct
 {
-  char               *label;
-  char               *tooltip;
-  MigratorBadgeStyle  style;
-  PangoLayout        *layout;  /* made on first measure */
-  int                 width;   /* of the layout, in pixels */
+  char              *label;
+  char              *tooltip;
+  MigratorBadgeStyle style;
+  PangoLayout       *layout; /* made on first measure */
+  int                width;  /* of the layout, in pixels */
 } Badge;
 
 struct _MigratorBadges
 {
-  GtkWidget  parent_instance;
+  GtkWidget parent_instance;
 
   /* Owned */
-  GArray    *badges;  /* of Badge */
-  int        text_height;
+  GArray *badges; /* of Badge */
+  int     text_height;
 };
 
 G_DEFINE_FINAL_TYPE (MigratorBadges, migrator_badges, GTK_TYPE_WIDGET)
@@ -49,7 +49,7 @@ ensure_layouts (MigratorBadges *self)
   for (guint i = 0; i < self->badges->len; i++)
     {
       Badge *badge = &g_array_index (self->badges, Badge, i);
-      int height;
+      int    height;
 
       if (badge->layout != NULL)
         continue;
@@ -73,16 +73,16 @@ ensure_layouts (MigratorBadges *self)
 }
 
 static void
-migrator_badges_measure (GtkWidget      *widget,
-                         GtkOrientation  orientation,
-                         int             for_size,
-                         int            *minimum,
-                         int            *natural,
-                         int            *minimum_baseline,
-                         int            *natural_baseline)
+migrator_badges_measure (GtkWidget     *widget,
+                         GtkOrientation orientation,
+                         int            for_size,
+                         int           *minimum,
+                         int           *natural,
+                         int           *minimum_baseline,
+                         int           *natural_baseline)
 {
   MigratorBadges *self = MIGRATOR_BADGES (widget);
-  int size = 0;
+  int             size = 0;
 
   ensure_layouts (self);
 
@@ -108,13 +108,13 @@ lookup_color (GtkWidget  *widget,
 /* The colours of the old per-badge CSS: a tinted background behind
  * coloured text, or the accent colour for the current revision. */
 static void
-badge_colors (GtkWidget          *widget,
-              MigratorBadgeStyle  style,
-              GdkRGBA            *fg,
-              GdkRGBA            *bg)
+badge_colors (GtkWidget         *widget,
+              MigratorBadgeStyle style,
+              GdkRGBA           *fg,
+              GdkRGBA           *bg)
 {
   const char *name = NULL;
-  double alpha = 0.12;
+  double      alpha = 0.12;
 
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), fg);
 
@@ -154,18 +154,18 @@ migrator_badges_snapshot (GtkWidget   *widget,
                           GtkSnapshot *snapshot)
 {
   MigratorBadges *self = MIGRATOR_BADGES (widget);
-  int height = gtk_widget_get_height (widget);
-  float x = 0;
+  int             height = gtk_widget_get_height (widget);
+  float           x = 0;
 
   ensure_layouts (self);
 
   for (guint i = 0; i < self->badges->len; i++)
     {
-      Badge *badge = &g_array_index (self->badges, Badge, i);
-      float width = badge->width + 2 * PAD_X;
-      float y = (height - self->text_height) / 2.0f;
+      Badge         *badge = &g_array_index (self->badges, Badge, i);
+      float          width = badge->width + 2 * PAD_X;
+      float          y = (height - self->text_height) / 2.0f;
       GskRoundedRect pill;
-      GdkRGBA fg, bg;
+      GdkRGBA        fg, bg;
 
       badge_colors (widget, badge->style, &fg, &bg);
       gsk_rounded_rect_init_from_rect (&pill, &GRAPHENE_RECT_INIT (x, y, width, self->text_height),
@@ -191,12 +191,12 @@ migrator_badges_query_tooltip (GtkWidget  *widget,
                                GtkTooltip *tooltip)
 {
   MigratorBadges *self = MIGRATOR_BADGES (widget);
-  int start = 0;
+  int             start = 0;
 
   for (guint i = 0; i < self->badges->len; i++)
     {
       Badge *badge = &g_array_index (self->badges, Badge, i);
-      int end = start + badge->width + 2 * PAD_X;
+      int    end = start + badge->width + 2 * PAD_X;
 
       if (x >= start && x < end)
         {

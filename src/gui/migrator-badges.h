@@ -5,7 +5,8 @@
 
 G_BEGIN_DECLS
 
-typedef enum {
+typedef enum
+{
   MIGRATOR_BADGE_NEUTRAL,
   MIGRATOR_BADGE_ACCENT,
   MIGRATOR_BADGE_SUCCESS,
@@ -15,9 +16,9 @@ typedef enum {
 
 typedef struct
 {
-  const char         *label;
-  const char         *tooltip;  /* nullable */
-  MigratorBadgeStyle  style;
+  const char        *label;
+  const char        *tooltip; /* nullable */
+  MigratorBadgeStyle style;
 } MigratorBadge;
 
 #define MIGRATOR_TYPE_BADGES (migrator_badges_get_type ())
@@ -29,10 +30,10 @@ G_DECLARE_FINAL_TYPE (MigratorBadges, migrator_badges, MIGRATOR, BADGES, GtkWidg
  * whenever a list of thousands jumps or is filtered. */
 GtkWidget *migrator_badges_new (void);
 /* Copies @badges; @n_badges may be 0. */
-void       migrator_badges_set (MigratorBadges      *self,
-                                const MigratorBadge *badges,
-                                guint                n_badges);
+void migrator_badges_set (MigratorBadges      *self,
+                          const MigratorBadge *badges,
+                          guint                n_badges);
 /* The labels, joined by ", " (what the accessible label says). */
-char      *migrator_badges_dup_text (MigratorBadges *self);
+char *migrator_badges_dup_text (MigratorBadges *self);
 
 G_END_DECLS

@@ -710,12 +710,12 @@ static void
 test_revision_row (void)
 {
   g_autoptr(TestProject) tp = test_project_new (FALSE);
-  GListStore *items = revision_items_new (tp, (const char *const[]) { "bbbb00000002", NULL });
+  GListStore *items = revision_items_new (tp, (const char *const[]){ "bbbb00000002", NULL });
   g_autoptr(MigratorRevisionItem) item = g_list_model_get_item (G_LIST_MODEL (items), 0);
   MigratorRevisionRow *row = g_object_ref_sink (MIGRATOR_REVISION_ROW (migrator_revision_row_new ()));
-  g_autofree char *badges = NULL;
-  GtkWindow *window;
-  GtkWidget *button;
+  g_autofree char     *badges = NULL;
+  GtkWindow           *window;
+  GtkWidget           *button;
 
   migrator_revision_row_set_n_lanes (row, 1);
   migrator_revision_row_set_item (row, item);
@@ -745,9 +745,9 @@ static void
 test_revision_list (void)
 {
   g_autoptr(TestProject) tp = test_project_new (FALSE);
-  GListStore *items = revision_items_new (tp, NULL);
+  GListStore           *items = revision_items_new (tp, NULL);
   MigratorRevisionList *list = g_object_ref_sink (MIGRATOR_REVISION_LIST (migrator_revision_list_new ()));
-  GtkWindow *window;
+  GtkWindow            *window;
 
   migrator_revision_list_set_items (list, G_LIST_MODEL (items));
   window = show_in_window (GTK_WIDGET (list));
@@ -776,7 +776,7 @@ test_revision_page (void)
   GListStore *items = revision_items_new (tp, NULL);
   g_autoptr(MigratorRevisionItem) item = g_list_model_get_item (G_LIST_MODEL (items), 0);
   MigratorRevisionPage *page = g_object_ref_sink (MIGRATOR_REVISION_PAGE (migrator_revision_page_new ()));
-  GtkWindow *window = show_in_window (GTK_WIDGET (page));
+  GtkWindow            *window = show_in_window (GTK_WIDGET (page));
 
   migrator_revision_page_set_revision (page, migrator_project_get_graph (tp->project), item, NULL);
   g_assert_true (migrator_revision_page_get_item (page) == item);
