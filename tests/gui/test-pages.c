@@ -191,6 +191,10 @@ destroy_window (GtkWindow *window,
                 gpointer   child)
 {
   gtk_window_destroy (window);
+  /* Sources already queued (the service's last state, a redraw) may hold a
+   * reference for one more iteration: let them run first. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   g_assert_finalize_object (window);
   g_assert_finalize_object (child);
 }
