@@ -4,6 +4,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "migrator-config.h"
 #include "migrator-database.h"
@@ -484,6 +487,161 @@ load_ready_cb (GObject      *source,
   _migrator_window_refresh (self);
 }
 
+/* Benchmark hook for tests/bench/run.py (the "window" workload of issue 7).
+ * Inert unless the environment variable MIGRATOR_BENCH is set; it prints
+ * only to stderr and shows nothing in the window.
+ *
+ *   MIGRATOR_BENCH=first-frame: once the project is loaded, the revision
+ *     list filled and the database state read, waits for the next frame to
+ *     be painted, prints "first-frame-ms: N" (since the process started,
+ *     from /proc/self/stat; 10 ms resolution) and quits.
+ *   MIGRATOR_BENCH=upgrade-stall: after that first frame, activates
+ *     "win.upgrade" (the Upgrade button's action), measures the longest gap
+ *     between the ticks of a 5 ms timeout until the service is idle again
+ *     and the state is read back, prints "max-stall-ms: N" and quits. */
+
+typedef enum
+{
+  BENCH_NONE,
+  BENCH_FIRST_FRAME,
+  BENCH_UPGRADE_STALL,
+} BenchMode;
+
+static struct
+{
+  gboolean started;     /* the first state read was seen */
+  gboolean upgrading;   /* win.upgrade was activated */
+  gboolean seen_busy;
+  guint    tick_id;
+  gint64   last_tick;
+  gint64   max_gap;
+} bench;
+
+static BenchMode
+bench_mode (void)
+{
+  static gsize     once = 0;
+  static BenchMode mode = BENCH_NONE;
+
+  if (g_once_init_enter (&once))
+    {
+      const char *value = g_getenv ("MIGRATOR_BENCH");
+
+      if (g_strcmp0 (value, "first-frame") == 0)
+        mode = BENCH_FIRST_FRAME;
+      else if (g_strcmp0 (value, "upgrade-stall") == 0)
+        mode = BENCH_UPGRADE_STALL;
+      g_once_init_leave (&once, 1);
+    }
+
+  return mode;
+}
+
+/* Milliseconds since the process started, or -1 if unknown. */
+static double
+bench_process_ms (void)
+{
+  g_autofree char *stat = NULL;
+  const char *p;
+  unsigned long long start_ticks = 0;
+  struct timespec now;
+  long hz = sysconf (_SC_CLK_TCK);
+
+  if (!g_file_get_contents ("/proc/self/stat", &stat, NULL, NULL) ||
+      (p = strrchr (stat, ')')) == NULL || hz <= 0 ||
+      clock_gettime (CLOCK_BOOTTIME, &now) != 0)
+    return -1;
+  /* Field 22 (starttime) is the 20th after the ")" ending field 2. */
+  for (int field = 2; field < 22 && p != NULL; field++)
+    p = strchr (p + 1, ' ');
+  if (p == NULL || sscanf (p + 1, "%llu", &start_ticks) != 1)
+    return -1;
+
+  return now.tv_sec * 1000.0 + now.tv_nsec / 1e6 - start_ticks * 1000.0 / hz;
+}
+
+static void
+bench_quit (MigratorWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  g_clear_handle_id (&bench.tick_id, g_source_remove);
+  if (app != NULL)
+    g_application_quit (G_APPLICATION (app));
+}
+
+static gboolean
+bench_tick_cb (gpointer user_data)
+{
+  MigratorWindow *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  bench.max_gap = MAX (bench.max_gap, now - bench.last_tick);
+  bench.last_tick = now;
+  if (_migrator_window_get_busy (self))
+    bench.seen_busy = TRUE;
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+bench_after_paint_cb (GdkFrameClock  *clock,
+                      MigratorWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, bench_after_paint_cb, self);
+  g_printerr ("first-frame-ms: %.0f\n", bench_process_ms ());
+
+  if (bench_mode () == BENCH_FIRST_FRAME)
+    {
+      bench_quit (self);
+      return;
+    }
+
+  bench.upgrading = TRUE;
+  bench.last_tick = g_get_monotonic_time ();
+  bench.tick_id = g_timeout_add_full (G_PRIORITY_DEFAULT, 5, bench_tick_cb,
+                                      g_object_ref (self), g_object_unref);
+  if (!gtk_widget_activate_action (GTK_WIDGET (self), "win.upgrade", NULL) ||
+      !_migrator_window_get_busy (self))
+    {
+      g_printerr ("bench: win.upgrade did not start an upgrade\n");
+      bench_quit (self);
+      return;
+    }
+  bench.seen_busy = TRUE;
+}
+
+static gboolean
+bench_first_tick_cb (GtkWidget     *widget,
+                     GdkFrameClock *clock,
+                     gpointer       user_data)
+{
+  /* Connected once: the frame being drawn now includes the filled list. */
+  g_signal_connect_object (clock, "after-paint", G_CALLBACK (bench_after_paint_cb), widget, 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called each time the database state has been read (state_ready_cb). */
+static void
+bench_state_read (MigratorWindow *self)
+{
+  if (bench_mode () == BENCH_NONE)
+    return;
+
+  if (!bench.started)
+    {
+      bench.started = TRUE;
+      gtk_widget_add_tick_callback (GTK_WIDGET (self), bench_first_tick_cb, NULL, NULL);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+  else if (bench.upgrading && bench.seen_busy && !_migrator_window_get_busy (self))
+    {
+      bench_tick_cb (self);
+      g_printerr ("max-stall-ms: %.1f\n", bench.max_gap / 1000.0);
+      bench_quit (self);
+    }
+}
+
 /* Reading the database state: version rows and history */
 
 typedef struct
@@ -631,6 +789,8 @@ state_ready_cb (GObject      *source,
   set_pending (self, n_pending);
   select_current (self);
   update_revision_page (self);
+
+  bench_state_read (self); /* benchmark hook, inert unless MIGRATOR_BENCH is set */
 }
 
 static void
