@@ -40,7 +40,7 @@ class Failed(Exception):
     pass
 
 
-def run_once(cmd, cwd, out_path, env=None):
+def run_once(cmd, cwd, out_path, env=None, timeout=None):
     """Runs @cmd, returns (wall seconds, CPU seconds, peak RSS in MB).
 
     Peak RSS is GNU time's "Maximum resident set size" (%M): the largest of
@@ -49,7 +49,9 @@ def run_once(cmd, cwd, out_path, env=None):
     rss_path = out_path + ".rss"
     with open(out_path, "wb") as out:
         start = time.perf_counter()
-        proc = subprocess.run([GNU_TIME, "-f", "%U %S %M", "-o", rss_path] + cmd, cwd=cwd,
+        # timeout(1) kills a run that hangs (the window waits for a frame)
+        limit = ["timeout", str(timeout)] if timeout else []
+        proc = subprocess.run([GNU_TIME, "-f", "%U %S %M", "-o", rss_path] + limit + cmd, cwd=cwd,
                               stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env)
         elapsed = time.perf_counter() - start
     if proc.returncode != 0:
@@ -65,15 +67,16 @@ class Job:
     """One tool on one workload: @runs timed runs after @warmup untimed
     ones; @setup runs (untimed) before each run, @check after it."""
 
-    def __init__(self, name, cmd, cwd, runs, setup=None, warmup=0, env=None, check=None):
-        self.name, self.cmd, self.cwd, self.runs = name, cmd, cwd, runs
+    def __init__(self, name, cmd, cwd, runs, setup=None, warmup=0, env=None, check=None, timeout=None):
+        self.name, self.cmd, self.cwd, self.runs, self.timeout = name, cmd, cwd, runs, timeout
         self.setup, self.warmup, self.env, self.check = setup, warmup, env, check
         self.times, self.cpu, self.rss = [], [], []
+        self.output = os.path.join(cwd, ".bench-output.txt")  # stdout and stderr of the last run
 
     def run(self, timed):
         if self.setup:
             self.setup()
-        t, c, m = run_once(self.cmd, self.cwd, os.path.join(self.cwd, ".bench-output.txt"), self.env)
+        t, c, m = run_once(self.cmd, self.cwd, self.output, self.env, self.timeout)
         if self.check:
             self.check()
         if timed:
@@ -308,6 +311,10 @@ class Table:
     def note(self, workload, tool, ratio, target, met):
         self.rows.append([workload, tool, "", "", "", ratio, target, "met" if met else "NOT MET"])
 
+    def info(self, workload, tool, value, target="(informative)", met=None):
+        self.rows.append([workload, tool, "", "", "", value, target,
+                          "" if met is None else ("met" if met else "NOT MET")])
+
     def render(self, markdown=False):
         head = ["workload", "tool", "median wall s", "CPU s", "peak RSS MB", "ratio", "target", "result"]
         rows = [head] + self.rows
@@ -483,17 +490,38 @@ W2_ALEMBIC_DOWN = """with op.batch_alter_table("t") as batch:
     batch.drop_column("flag")"""
 
 
-def bench_w2(ctx, table):
-    rows = ctx.w2_rows
-    root = os.path.join(ctx.tmp, "w2")
+W2_REVISION = {"rev": "b2c0ffee0001", "down": None, "message": "rebuild t",
+               "upgrade": W2_UPGRADE, "downgrade": W2_DOWNGRADE,
+               "alembic_upgrade": W2_ALEMBIC_UP, "alembic_downgrade": W2_ALEMBIC_DOWN}
+
+
+def w2_template(root, rows):
+    """Generates W2's database (before the revision) as root/template.db."""
     os.makedirs(root, exist_ok=True)
     template = os.path.join(root, "template.db")
     log("W2: generating %d rows" % rows)
     write(os.path.join(root, "schema.sql"), W2_SCHEMA % rows)
     sqlite_script(template, os.path.join(root, "schema.sql"))
-    rev = {"rev": "b2c0ffee0001", "down": None, "message": "rebuild t",
-           "upgrade": W2_UPGRADE, "downgrade": W2_DOWNGRADE,
-           "alembic_upgrade": W2_ALEMBIC_UP, "alembic_downgrade": W2_ALEMBIC_DOWN}
+    return template
+
+
+def w2_check(db, rows):
+    """Raises Failed unless @db has W2's revision applied to all @rows."""
+    info = sqlite_query(db, "SELECT count(*), typeof(c) FROM t WHERE id = 1 "
+                        "UNION ALL SELECT count(*), '' FROM t")
+    cols = sqlite_query(db, "SELECT group_concat(name || ':' || type || ':' || \"notnull\") "
+                        "FROM pragma_table_info('t')")
+    ix = sqlite_query(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'ix_t_parent_id'")
+    if (info.splitlines() != ["1|real", "%d|" % rows] or "name:TEXT:1" not in cols
+            or "flag:INTEGER:1" not in cols or ix != "1"):
+        raise Failed("%s: unexpected result: %s / %s / index %s" % (db, info, cols, ix))
+
+
+def bench_w2(ctx, table):
+    rows = ctx.w2_rows
+    root = os.path.join(ctx.tmp, "w2")
+    template = w2_template(root, rows)
+    rev = W2_REVISION
     mig = os.path.join(root, "migrator")
     alb = os.path.join(root, "alembic")
     shell = os.path.join(root, "shell")
@@ -511,16 +539,7 @@ def bench_w2(ctx, table):
         return f
 
     def check(db):
-        def f():
-            info = sqlite_query(db, "SELECT count(*), typeof(c) FROM t WHERE id = 1 "
-                                "UNION ALL SELECT count(*), '' FROM t")
-            cols = sqlite_query(db, "SELECT group_concat(name || ':' || type || ':' || \"notnull\") "
-                                "FROM pragma_table_info('t')")
-            ix = sqlite_query(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'ix_t_parent_id'")
-            if (info.splitlines() != ["1|real", "%d|" % rows] or "name:TEXT:1" not in cols
-                    or "flag:INTEGER:1" not in cols or ix != "1"):
-                raise Failed("%s: unexpected result: %s / %s / index %s" % (db, info, cols, ix))
-        return f
+        return lambda: w2_check(db, rows)
 
     name = "W2 rebuild %s rows" % format(rows, ",")
     log(name)
@@ -604,6 +623,146 @@ def bench_w3(ctx, table):
 
 
 # --------------------------------------------------------------------------
+# The window: cold start to the first frame, longest main-loop stall in W2
+#
+# The window has a benchmark hook (src/gui/migrator-window.c, inert unless
+# MIGRATOR_BENCH is set): "first-frame" quits once the project is loaded,
+# the revision list filled, the database state read and the next frame
+# painted; "upgrade-stall" then activates win.upgrade (the Upgrade button)
+# and prints the longest gap between the ticks of a 5 ms timeout until the
+# upgrade is done and the state read back. Both print to stderr.
+
+
+class Session:
+    """One Xvfb and one private D-Bus session bus for the whole workload."""
+
+    def __init__(self, tmp):
+        self.procs = []
+        runtime = os.path.join(tmp, "xdg-runtime")
+        os.makedirs(runtime, mode=0o700, exist_ok=True)
+        # Xvfb picks a free display and writes its number to the pipe
+        rfd, wfd = os.pipe()
+        xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(wfd), "-screen", "0", "1280x800x24",
+                                 "-nolisten", "tcp"], pass_fds=(wfd,),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.procs.append(xvfb)
+        os.close(wfd)
+        with os.fdopen(rfd) as f:
+            display = f.readline().strip()
+        if not display:
+            self.close()
+            raise Failed("Xvfb did not start")
+        dbus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.procs.append(dbus)
+        address = dbus.stdout.readline().strip()
+        if not address:
+            self.close()
+            raise Failed("dbus-daemon did not start")
+        self.display = ":" + display
+        self.env = dict(os.environ, DISPLAY=self.display, DBUS_SESSION_BUS_ADDRESS=address,
+                        GDK_BACKEND="x11", XDG_RUNTIME_DIR=runtime,
+                        # settings (window size, recent projects) stay in memory
+                        GSETTINGS_BACKEND="memory")
+        self.env.pop("WAYLAND_DISPLAY", None)
+        self.env.pop("MIGRATOR_BENCH", None)
+
+    def close(self):
+        for proc in reversed(self.procs):
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        self.procs = []
+
+
+def bench_value(job, key, values):
+    """A check for @job: appends the number after "@key: " in its output."""
+    def f():
+        with open(job.output, encoding="utf-8", errors="replace") as out:
+            for line in out:
+                if line.startswith(key + ":"):
+                    values.append(float(line.split(":", 1)[1]))
+                    return
+        raise Failed("no %s line in the output of %s" % (key, " ".join(job.cmd)))
+    return f
+
+
+def bench_window(ctx, table):
+    missing = [t for t in ("Xvfb", "dbus-daemon", "timeout") if not shutil.which(t)]
+    if missing:
+        note = "skipped: %s not found (apt-get install xvfb dbus-daemon)" % ", ".join(missing)
+        log("The window: " + note)
+        table.info("The window", "migrator window", "", note)
+        return
+    session = Session(ctx.tmp)
+    log("The window: Xvfb on %s" % session.display)
+    try:
+        bench_window_first_frame(ctx, table, session)
+        bench_window_stall(ctx, table, session)
+    finally:
+        session.close()
+
+
+def bench_window_first_frame(ctx, table, session):
+    n = ctx.w1_revisions
+    root = os.path.join(ctx.tmp, "window", "first-frame")
+    write_migrator_project(root, linear_revisions(n), "w1.db")   # W1's revisions
+    subprocess.run([ctx.migrator, "--quiet", "upgrade", "head", "--no-backup"], cwd=root, check=True)
+    name = "Window first frame (%d revs, at head)" % n
+    log(name)
+    env = dict(session.env, MIGRATOR_BENCH="first-frame")
+    ms = []
+    win = Job("window", [ctx.migrator, root], root, ctx.runs, warmup=1, env=env, timeout=120)
+    win.check = bench_value(win, "first-frame-ms", ms)
+    hist = Job("history", [ctx.migrator, "history"], root, ctx.runs, warmup=1, env=session.env)
+    hist, win = measure_all(hist, win)
+    del ms[:1]   # the warm-up run
+    table.add(name, "migrator history, CLI (ref)", hist, x(1.0), "(informative)")
+    table.add(name, "migrator window: exec to first frame, exit", win,
+              x(win["median"] / hist["median"]), "(informative)")
+    table.info(name, "  first-frame-ms printed by the window", "%.0f ms" % statistics.median(ms))
+
+
+def bench_window_stall(ctx, table, session):
+    rows = ctx.w2_rows
+    root = os.path.join(ctx.tmp, "window", "stall")
+    template = w2_template(root, rows)
+    name = "Window W2 upgrade %s rows" % format(rows, ",")
+    log(name)
+    env = dict(session.env, MIGRATOR_BENCH="upgrade-stall")
+    jobs, stalls = [], []
+    for label, backup in (("backups disabled in migrator.json", False),
+                          ("default: backup first", True)):
+        proj = os.path.join(root, "backup" if backup else "no-backup")
+        write_migrator_project(proj, [W2_REVISION], "w2.db")
+        if not backup:
+            write(os.path.join(proj, "migrator.json"),
+                  MIGRATOR_JSON.replace('"enabled": true', '"enabled": false') % "w2.db")
+        db = os.path.join(proj, "w2.db")
+        backups = os.path.join(proj, "backups")
+
+        def fresh(db=db, backups=backups):
+            copy(template, db)
+            clear_dir(backups)
+        values = []
+        job = Job(label, [ctx.migrator, proj], proj, ctx.slow_runs, setup=fresh, env=env, timeout=600)
+        check_db = (lambda db=db: w2_check(db, rows))
+        read = bench_value(job, "max-stall-ms", values)
+        job.check = (lambda read=read, check_db=check_db: (read(), check_db()))
+        jobs.append((label, job))
+        stalls.append(values)
+    results = measure_all(*(job for _, job in jobs))
+    for (label, _), res, values in zip(jobs, results, stalls):
+        worst = max(values)
+        log("  %s: max-stall-ms %s" % (label, " ".join("%.1f" % v for v in values)))
+        table.add(name, "migrator window, %s" % label, res, "max stall %.1f ms" % worst,
+                  "< 100 ms", worst < 100)
+
+
+# --------------------------------------------------------------------------
 
 
 def find_migrator(arg):
@@ -648,7 +807,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("migrator", nargs="?", help="the migrator binary")
     p.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
-    p.add_argument("--only", default="W1,W2,W3", help="comma-separated workloads (default: W1,W2,W3)")
+    p.add_argument("--only", default="W1,W2,W3,window",
+                   help="comma-separated workloads (default: W1,W2,W3,window)")
     p.add_argument("--runs", type=int, help="runs per measurement (default 5, slow ones 3)")
     p.add_argument("--tmpdir", help="where to generate the workloads (default: system temp folder)")
     p.add_argument("--keep", action="store_true", help="keep the generated workloads")
@@ -680,7 +840,7 @@ def main():
     only = {w.strip().upper() for w in args.only.split(",")}
     started = time.time()
     try:
-        for key, fn in (("W1", bench_w1), ("W2", bench_w2), ("W3", bench_w3)):
+        for key, fn in (("W1", bench_w1), ("W2", bench_w2), ("W3", bench_w3), ("WINDOW", bench_window)):
             if key in only:
                 fn(ctx, table)
     except Failed as e:
@@ -693,12 +853,14 @@ def main():
                                               " (--quick)" if args.quick else ""),
               "Machine: %s" % machine(),
               "Versions: %s" % versions(ctx.migrator),
-              "Medians of %d runs (%d for alembic, W2 and W3); peak RSS is the largest GNU time %%M of "
+              "Medians of %d runs (%d for alembic, W2, W3 and the window's W2); peak RSS is the largest GNU time %%M of "
               "the runs; %.0f s in all." % (ctx.runs, ctx.slow_runs, time.time() - started)]
     notes = ("Ratios are median wall time / median wall time of the reference in the same run; the tools "
              "run round-robin so that other load on the machine hits them alike. CPU s is user + system "
              "time of the process and its threads and children. W3 cannot drop the page cache: every tool "
-             "runs once untimed first, so all read a cached source and write and sync a new file.")
+             "runs once untimed first, so all read a cached source and write and sync a new file. The window runs "
+             "under Xvfb (software rendering) with a private D-Bus session bus; its stall is the longest gap "
+             "between the ticks of a 5 ms main-loop timeout, the largest of the runs.")
     print("\n".join(header) + "\n")
     print(table.render(markdown=args.markdown))
     print("\n" + notes)
