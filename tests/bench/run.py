@@ -663,7 +663,9 @@ class Session:
         self.env = dict(os.environ, DISPLAY=self.display, DBUS_SESSION_BUS_ADDRESS=address,
                         GDK_BACKEND="x11", XDG_RUNTIME_DIR=runtime,
                         # settings (window size, recent projects) stay in memory
-                        GSETTINGS_BACKEND="memory")
+                        GSETTINGS_BACKEND="memory",
+                        # no GPU under Xvfb: see bench_window_stall
+                        GSK_RENDERER="cairo")
         self.env.pop("WAYLAND_DISPLAY", None)
         self.env.pop("MIGRATOR_BENCH", None)
 
@@ -732,11 +734,19 @@ def bench_window_stall(ctx, table, session):
     template = w2_template(root, rows)
     name = "Window W2 upgrade %s rows" % format(rows, ",")
     log(name)
-    env = dict(session.env, MIGRATOR_BENCH="upgrade-stall")
     jobs, stalls = [], []
-    for label, backup in (("backups disabled in migrator.json", False),
-                          ("default: backup first", True)):
-        proj = os.path.join(root, "backup" if backup else "no-backup")
+    # Xvfb has no GPU: GTK's default GL renderer then runs on Mesa's llvmpipe,
+    # whose two render threads take a core's worth of CPU from the worker and
+    # the main loop on this 2-core machine. The target rows use the cairo
+    # renderer (as the window tests do); the GL row is informative.
+    cases = (("backups disabled in migrator.json, cairo renderer", False, "cairo", True),
+             ("default: backup first, cairo renderer", True, "cairo", True),
+             ("backups disabled, GL renderer on llvmpipe (no GPU)", False, "gl", False))
+    targets = []
+    for label, backup, renderer, is_target in cases:
+        env = dict(session.env, MIGRATOR_BENCH="upgrade-stall", GSK_RENDERER=renderer)
+        targets.append(is_target)
+        proj = os.path.join(root, ("backup-" if backup else "no-backup-") + renderer)
         write_migrator_project(proj, [W2_REVISION], "w2.db")
         if not backup:
             write(os.path.join(proj, "migrator.json"),
@@ -755,11 +765,15 @@ def bench_window_stall(ctx, table, session):
         jobs.append((label, job))
         stalls.append(values)
     results = measure_all(*(job for _, job in jobs))
-    for (label, _), res, values in zip(jobs, results, stalls):
+    for (label, _), res, values, is_target in zip(jobs, results, stalls, targets):
         worst = max(values)
         log("  %s: max-stall-ms %s" % (label, " ".join("%.1f" % v for v in values)))
-        table.add(name, "migrator window, %s" % label, res, "max stall %.1f ms" % worst,
-                  "< 100 ms", worst < 100)
+        if is_target:
+            table.add(name, "migrator window, %s" % label, res, "max stall %.1f ms" % worst,
+                      "< 100 ms", worst < 100)
+        else:
+            table.add(name, "migrator window, %s" % label, res, "max stall %.1f ms" % worst,
+                      "(informative)")
 
 
 # --------------------------------------------------------------------------
