@@ -23,6 +23,7 @@
 
 /* Fast path buffer: large reads and writes are what makes `cp` fast. */
 #define COPY_CHUNK_BYTES    (8 * 1024 * 1024)
+#define READ_BACK_WINDOW    (8 * COPY_CHUNK_BYTES)  /* a multiple of the chunk and of the page size */
 /* Backup API steps of this many bytes (at least 1024 pages): few enough
  * steps to cost nothing, enough to report progress and see a cancel. */
 #define STEP_BYTES          (8 * 1024 * 1024)
@@ -694,20 +695,25 @@ copy_matches (int          fd,
   g_autofree guint8 *buf = NULL;
   guint64 h = HASH_SEED;
   goffset offset = 0;
-  void *map = size > 0 ? mmap (NULL, size, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
 
   /* Mapped, the file is read straight from the page cache: half the cost
-   * of copying it out again with pread(). Hashed in the same chunks as
-   * when it was written, so the two hashes agree. */
-  if (map != MAP_FAILED)
+   * of copying it out again with pread(). One window at a time, so that
+   * the mapping never counts more than a window in the process's memory.
+   * Hashed in the same chunks as when it was written, so the hashes agree. */
+  while (offset < size)
     {
-      for (offset = 0; offset < size; offset += COPY_CHUNK_BYTES)
-        h = hash_bytes (h, (const guint8 *) map + offset,
-                        (gsize) MIN ((goffset) COPY_CHUNK_BYTES, size - offset));
-      munmap (map, size);
-      offset = size;
+      gsize window = (gsize) MIN ((goffset) READ_BACK_WINDOW, size - offset);
+      void *map = mmap (NULL, window, PROT_READ, MAP_SHARED, fd, offset);
+
+      if (map == MAP_FAILED)
+        break;
+      madvise (map, window, MADV_SEQUENTIAL);
+      for (gsize i = 0; i < window; i += COPY_CHUNK_BYTES)
+        h = hash_bytes (h, (const guint8 *) map + i, MIN ((gsize) COPY_CHUNK_BYTES, window - i));
+      munmap (map, window);
+      offset += window;
     }
-  else
+  if (offset < size)
     buf = g_malloc (COPY_CHUNK_BYTES);
 
   while (offset < size)
