@@ -2344,6 +2344,7 @@ typedef struct
   GPtrArray            *ops;
   GString              *log;
   gboolean              execute;
+  gboolean              defer_fk_check;  /* the caller checks the whole database */
 
   char                 *table;     /* as in sqlite_schema */
   char                 *quoted;
@@ -3191,14 +3192,17 @@ rebuild_swap (Rebuild *r,
   if (!recreate_objects (r, error))
     return FALSE;
 
-  if (!check_foreign_keys (r, r->table, error))
-    return FALSE;
-  children = child_tables (r, error);
-  if (children == NULL)
-    return FALSE;
-  for (guint i = 0; i < children->len; i++)
-    if (!check_foreign_keys (r, children->pdata[i], error))
-      return FALSE;
+  if (!r->defer_fk_check)
+    {
+      if (!check_foreign_keys (r, r->table, error))
+        return FALSE;
+      children = child_tables (r, error);
+      if (children == NULL)
+        return FALSE;
+      for (guint i = 0; i < children->len; i++)
+        if (!check_foreign_keys (r, children->pdata[i], error))
+          return FALSE;
+    }
 
   if (r->execute)
     {
@@ -3317,6 +3321,16 @@ migrator_batch_execute (sqlite3    *db,
                         GString    *sql_log,
                         GError    **error)
 {
+  return migrator_batch_execute_with_flags (db, ops, MIGRATOR_BATCH_FLAGS_NONE, sql_log, error);
+}
+
+gboolean
+migrator_batch_execute_with_flags (sqlite3            *db,
+                                   GPtrArray          *ops,
+                                   MigratorBatchFlags  flags,
+                                   GString            *sql_log,
+                                   GError            **error)
+{
   g_auto(Rebuild) r = { 0, };
   g_autoptr(GString) log = sql_log != NULL ? g_string_new (NULL) : NULL;
   gint64 foreign_keys = 0;
@@ -3346,6 +3360,7 @@ migrator_batch_execute (sqlite3    *db,
   r.ops = ops;
   r.log = log;
   r.execute = TRUE;
+  r.defer_fk_check = (flags & MIGRATOR_BATCH_FLAGS_DEFER_FOREIGN_KEY_CHECK) != 0;
 
   ok = exec_simple (db, "SAVEPOINT " SAVEPOINT_NAME, error);
   if (ok)

@@ -64,6 +64,21 @@ gboolean  migrator_batch_execute        (sqlite3          *db,
                                          GString          *sql_log,
                                          GError          **error);
 
+typedef enum {
+  MIGRATOR_BATCH_FLAGS_NONE                   = 0,
+  /* The caller runs PRAGMA foreign_key_check on the whole database before
+   * it commits (the runner does): the rebuild then skips its own check of
+   * the table and its children, which would read a large table twice. New
+   * foreign keys are still checked before the copy. */
+  MIGRATOR_BATCH_FLAGS_DEFER_FOREIGN_KEY_CHECK = 1 << 0,
+} MigratorBatchFlags;
+
+gboolean  migrator_batch_execute_with_flags (sqlite3            *db,
+                                             GPtrArray          *ops,
+                                             MigratorBatchFlags  flags,
+                                             GString            *sql_log,
+                                             GError            **error);
+
 /* Appends to @out the statements migrator_batch_execute() would run for
  * @ops on the schema of @db (which is only read), for --sql. */
 gboolean  migrator_batch_render_sql     (sqlite3          *db,

@@ -469,7 +469,14 @@ run_batch_group (RunContext        *ctx,
 
   if (g_cancellable_set_error_if_cancelled (run_cancellable (ctx), error))
     return FALSE;
-  if (!migrator_batch_execute (migrator_database_get_handle (ctx->db), ops, NULL, error))
+  /* In a transaction, commit_checked() (or the dry run) checks every
+   * foreign key before COMMIT; a non-transactional revision has no such
+   * check after it, so the rebuild keeps its own. */
+  if (!migrator_batch_execute_with_flags (migrator_database_get_handle (ctx->db), ops,
+                                          migrator_database_in_transaction (ctx->db)
+                                            ? MIGRATOR_BATCH_FLAGS_DEFER_FOREIGN_KEY_CHECK
+                                            : MIGRATOR_BATCH_FLAGS_NONE,
+                                          NULL, error))
     {
       if (g_cancellable_is_cancelled (run_cancellable (ctx)))
         {

@@ -122,5 +122,44 @@ class SqlOnExistingTablesTests(clitest.CliTestCase):
         self.assertEqual(state(copy), state(db))
 
 
+class RebuildForeignKeyTests(clitest.CliTestCase):
+    def test_orphans_found_by_the_check_before_commit(self):
+        """A rebuild inside a run leaves the foreign key check to the one the
+        runner makes before COMMIT: orphan rows still stop the upgrade."""
+        project = self.new_project()
+        self.write_revision(project, "a1", message="Create parents and children",
+                            upgrade="CREATE TABLE p (id INTEGER PRIMARY KEY);\n"
+                                    "CREATE TABLE c (id INTEGER PRIMARY KEY, "
+                                    "p_id INTEGER REFERENCES p (id), n INTEGER);",
+                            downgrade="DROP TABLE c;\nDROP TABLE p;")
+        self.write_revision(project, "b2", "a1", message="Make c.n a REAL",
+                            upgrade="ALTER TABLE c ALTER COLUMN n TYPE REAL;",
+                            downgrade="ALTER TABLE c ALTER COLUMN n TYPE INTEGER;")
+        self.ok("upgrade", "a1", project=project)
+        db = os.path.join(project, "app.db")
+        con = sqlite3.connect(db)
+        with con:
+            con.execute("INSERT INTO p VALUES (1)")
+            con.executemany("INSERT INTO c (p_id, n) VALUES (?, ?)", [(1, 1), (7, 2)])
+        con.close()
+        before = dump_all(db)
+        result = self.run_cli("upgrade", "--no-backup", project=project)
+        self.assertEqual(result.code, 1, result)
+        first = result.err.splitlines()[0]
+        self.assertIn("Foreign key check failed after revision b2", first)
+        self.assertIn("table c rowid 2 references missing row in p", result.err)
+        self.assertEqual(dump_all(db), before)
+
+
+def dump_all(path):
+    con = sqlite3.connect(path)
+    try:
+        return (sorted(con.execute("SELECT type, name, sql FROM sqlite_schema WHERE name != 'migrator_history'")),
+                list(con.execute("SELECT * FROM c ORDER BY id")),
+                list(con.execute("SELECT * FROM alembic_version")))
+    finally:
+        con.close()
+
+
 if __name__ == "__main__":
     clitest.main()
