@@ -90,6 +90,11 @@ migrator_badges_measure (GtkWidget     *widget,
     {
       for (guint i = 0; i < self->badges->len; i++)
         size += g_array_index (self->badges, Badge, i).width + 2 * PAD_X + (i > 0 ? SPACING : 0);
+      /* Only the first badge (the state) must fit: the others are drawn
+       * while there is room, so a narrow list does not push the pane. */
+      *natural = size;
+      *minimum = self->badges->len > 0 ? g_array_index (self->badges, Badge, 0).width + 2 * PAD_X : 0;
+      return;
     }
   else if (self->badges->len > 0)
     size = self->text_height;
@@ -167,6 +172,9 @@ migrator_badges_snapshot (GtkWidget   *widget,
       GskRoundedRect pill;
       GdkRGBA        fg, bg;
 
+      if (i > 0 && x + width > gtk_widget_get_width (widget))
+        break;
+
       badge_colors (widget, badge->style, &fg, &bg);
       gsk_rounded_rect_init_from_rect (&pill, &GRAPHENE_RECT_INIT (x, y, width, self->text_height),
                                        self->text_height / 2.0f);
@@ -198,6 +206,8 @@ migrator_badges_query_tooltip (GtkWidget  *widget,
       Badge *badge = &g_array_index (self->badges, Badge, i);
       int    end = start + badge->width + 2 * PAD_X;
 
+      if (i > 0 && end > gtk_widget_get_width (widget))
+        break;  /* not drawn: no room */
       if (x >= start && x < end)
         {
           if (badge->tooltip == NULL)
