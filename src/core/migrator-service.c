@@ -87,6 +87,8 @@ struct _MigratorService
   char            *pending_status_text;
   GQueue           pending_logs;
   GSource         *idle_source;
+  gboolean         idle_is_timer;
+  gint64           last_delivery_us;
   guint            n_operations;
   gboolean         pending_reload;
   GPtrArray       *active_cancellables;
@@ -164,7 +166,10 @@ deliver_state_cb (gpointer user_data)
   LogLine *line;
 
   g_mutex_lock (&self->state_mutex);
-  g_clear_pointer (&self->idle_source, g_source_unref);
+  /* A timer replaced by an idle may still be dispatched once. */
+  if (self->idle_source == g_main_current_source ())
+    g_clear_pointer (&self->idle_source, g_source_unref);
+  self->last_delivery_us = g_get_monotonic_time ();
   progress = self->pending_progress;
   status_text = g_strdup (self->pending_status_text);
   busy = self->n_operations > 0;
@@ -214,14 +219,34 @@ deliver_state_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Any thread, state_mutex held: one idle at a time carries everything. */
-static void
-schedule_delivery_locked (MigratorService *self)
-{
-  if (self->idle_source != NULL)
-    return;
+/* At most one delivery per frame: a worker that logs every few
+ * microseconds would otherwise wake the main thread for each line. */
+#define DELIVERY_INTERVAL_US (16 * G_TIME_SPAN_MILLISECOND)
 
-  self->idle_source = g_idle_source_new ();
+/* Any thread, state_mutex held: one source at a time carries everything.
+ * Deliveries closer together than DELIVERY_INTERVAL_US wait on a timer,
+ * unless @now (the operation ended: its state must reach the main loop
+ * before the task's result, which is an idle attached right after). */
+static void
+schedule_delivery_locked (MigratorService *self,
+                          gboolean         now)
+{
+  gint64 wait_us;
+
+  if (self->idle_source != NULL)
+    {
+      if (!now || !self->idle_is_timer)
+        return;
+      g_source_destroy (self->idle_source);
+      g_clear_pointer (&self->idle_source, g_source_unref);
+    }
+
+  wait_us = now ? 0 : self->last_delivery_us + DELIVERY_INTERVAL_US - g_get_monotonic_time ();
+  self->idle_is_timer = wait_us > 0;
+  if (self->idle_is_timer)
+    self->idle_source = g_timeout_source_new ((guint) (wait_us / G_TIME_SPAN_MILLISECOND) + 1);
+  else
+    self->idle_source = g_idle_source_new ();
   g_source_set_priority (self->idle_source, G_PRIORITY_DEFAULT);
   g_source_set_callback (self->idle_source, deliver_state_cb, g_object_ref (self), g_object_unref);
   g_source_set_static_name (self->idle_source, "[migrator-service-state]");
@@ -240,7 +265,7 @@ report_progress (MigratorService *self,
       g_free (self->pending_status_text);
       self->pending_status_text = g_strdup (status_text);
     }
-  schedule_delivery_locked (self);
+  schedule_delivery_locked (self, FALSE);
   g_mutex_unlock (&self->state_mutex);
 }
 
@@ -256,7 +281,7 @@ report_log (MigratorService  *self,
 
   g_mutex_lock (&self->state_mutex);
   g_queue_push_tail (&self->pending_logs, line);
-  schedule_delivery_locked (self);
+  schedule_delivery_locked (self, FALSE);
   g_mutex_unlock (&self->state_mutex);
 }
 
@@ -1007,7 +1032,7 @@ operation_thread (GTask        *task,
   self->pending_progress = error == NULL ? 1.0 : self->pending_progress;
   g_clear_pointer (&self->pending_status_text, g_free);
   self->pending_status_text = g_strdup (error == NULL ? _("Done") : _("Failed"));
-  schedule_delivery_locked (self);
+  schedule_delivery_locked (self, TRUE);
   g_mutex_unlock (&self->state_mutex);
 
   /* The state idle was attached before the task's own return source, so
