@@ -2867,16 +2867,21 @@ find_add_op (Rebuild         *r,
   return NULL;
 }
 
-/* Counts the rows that the new NOT NULL, CHECK, UNIQUE and FOREIGN KEY
- * constraints would reject, before anything is changed. */
+/* Fails with one error describing the existing rows that break what the
+ * ops add (NOT NULL without a default, CHECK, UNIQUE, FOREIGN KEY), with
+ * examples. With @foreign_keys_only, only the foreign keys: the copy
+ * enforces the others itself, failing on the first row that breaks one
+ * (this then explains the failure), but not foreign keys, which are off
+ * during a rebuild. */
 static gboolean
-check_violations (Rebuild *r,
-                  GError **error)
+check_violations (Rebuild   *r,
+                  gboolean   foreign_keys_only,
+                  GError   **error)
 {
   g_autoptr(GString) report = g_string_new (NULL);
   TableModel *m = r->model;
 
-  for (guint i = 0; i < m->columns->len; i++)
+  for (guint i = 0; !foreign_keys_only && i < m->columns->len; i++)
     {
       Column *column = m->columns->pdata[i];
       g_autofree char *def = NULL;
@@ -2905,6 +2910,8 @@ check_violations (Rebuild *r,
       g_autofree char *what = NULL;
 
       if (tc->text == NULL || tc->removed || (op = find_add_op (r, tc)) == NULL)
+        continue;
+      if (foreign_keys_only && tc->kind != TC_FOREIGN)
         continue;
       name = quote_id (tc->name);
 
@@ -3125,6 +3132,7 @@ rebuild_swap (Rebuild *r,
   g_autofree char *drop = g_strdup_printf ("DROP TABLE main.%s", r->quoted);
   g_autofree char *rename = g_strdup_printf ("ALTER TABLE main.%s RENAME TO %s", r->temp_quoted, r->quoted);
   g_autoptr(GPtrArray) children = NULL;
+  g_autoptr(GError) copy_error = NULL;
   gint64 old_count = 0;
   gint64 new_count = 0;
   gint64 legacy = 0;
@@ -3140,8 +3148,16 @@ rebuild_swap (Rebuild *r,
   if (!query_int64 (r->db, "PRAGMA legacy_alter_table", &legacy, error))
     return FALSE;
 
-  if (!rebuild_exec (r, create, error) || !rebuild_exec (r, copy, error))
+  if (!rebuild_exec (r, create, error))
     return FALSE;
+  if (!rebuild_exec (r, copy, &copy_error))
+    {
+      /* A NOT NULL, CHECK or UNIQUE the ops add: say which rows break it. */
+      if ((sqlite3_errcode (r->db) & 0xff) == SQLITE_CONSTRAINT && !check_violations (r, FALSE, error))
+        return FALSE;
+      g_propagate_error (error, g_steal_pointer (&copy_error));
+      return FALSE;
+    }
 
   for (guint i = 0; i < r->objects->len; i++)
     {
@@ -3209,6 +3225,10 @@ rebuild_swap (Rebuild *r,
       g_autofree char *count = g_strdup_printf ("SELECT count(*) FROM main.%s", r->quoted);
 
       if (!query_int64 (r->db, count, &new_count, error))
+        return FALSE;
+      /* An ON CONFLICT IGNORE or REPLACE clause the ops add can drop rows
+       * instead of failing the copy: say which when it can be said. */
+      if (new_count != old_count && !check_violations (r, FALSE, error))
         return FALSE;
       if (new_count != old_count)
         return rebuild_error (error, _("Rebuild of %s: the table had %lld rows but has %lld after the copy (nothing was changed)"),
@@ -3295,7 +3315,7 @@ rebuild_run (Rebuild *r,
 
   if (!check_leftover (r, error) || !check_dropped_references (r, error))
     return FALSE;
-  if (r->execute && !check_violations (r, error))
+  if (r->execute && !check_violations (r, TRUE, error))
     return FALSE;
 
   return rebuild_swap (r, error);

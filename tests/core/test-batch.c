@@ -777,6 +777,34 @@ test_rebuild_fills_defaults (Fixture       *f,
   g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM " ODD), ==, N_ROWS);
 }
 
+/* An existing ON CONFLICT IGNORE or REPLACE drops rows instead of failing
+ * the copy when a type change makes two values equal: the row count
+ * catches it, and nothing changes. */
+static void
+test_rebuild_row_count (Fixture       *f,
+                        gconstpointer  data)
+{
+  static const char *const clauses[] = { "IGNORE", "REPLACE" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (clauses); i++)
+    {
+      g_autofree char *create = g_strdup_printf ("DROP TABLE IF EXISTS codes;\n"
+                                                 "CREATE TABLE codes (code TEXT UNIQUE ON CONFLICT %s);\n"
+                                                 "INSERT INTO codes VALUES ('1'), ('01'), ('2');",
+                                                 clauses[i]);
+      g_auto(Snapshot) before = { 0, };
+      g_autoptr(GError) error = NULL;
+
+      exec_sql (f->db, create);
+      snapshot_take (&before, f->db);
+      g_assert_false (run_like_runner (f->db, "ALTER TABLE codes ALTER COLUMN code TYPE INTEGER;", NULL, &error));
+      g_assert_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_FAILED);
+      assert_contains (error->message, "Rebuild of \"codes\": the table had 3 rows but has 2 after the copy (nothing was changed)");
+      assert_unchanged (f->db, &before);
+      g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM codes"), ==, 3);
+    }
+}
+
 typedef struct
 {
   const char *sql;
@@ -1058,6 +1086,7 @@ main (int   argc,
   ADD ("/batch/rebuild/strict-without-rowid", test_rebuild_strict_without_rowid);
   ADD ("/batch/rebuild/fills-defaults", test_rebuild_fills_defaults);
   ADD ("/batch/rebuild/violations", test_rebuild_violations);
+  ADD ("/batch/rebuild/row-count", test_rebuild_row_count);
   ADD ("/batch/rebuild/leftover", test_rebuild_leftover);
   ADD ("/batch/rebuild/grouping", test_rebuild_grouping);
   ADD ("/batch/rebuild/render-sql", test_render_sql);
