@@ -3,7 +3,8 @@
  * default of this process wraps "unix" and fails the Nth xRead, xWrite,
  * xSync or xTruncate; the backup module's own POSIX write() and fsync()
  * (its file-copy fast path and the fsync of every backup) are wrapped at
- * link time (-Wl,--wrap) and fail the same way. For every N up to the
+ * link time (-Wl,--wrap) and fail the same way, or write one byte wrong
+ * without an error (a bad disk, cable or driver). For every N up to the
  * number of calls a clean run makes:
  * - an upgrade through migrator_runner_run() either succeeds or fails with
  *   a message, and afterwards, faults off, the database passes
@@ -56,6 +57,7 @@ typedef struct
   int         errsv;        /* for the POSIX ops */
   gboolean    persistent;   /* every call from the Nth on fails (a full disk stays full) */
   const char *name;
+  gboolean    corrupt;      /* write(2): succeeds, but one byte reaches the file flipped */
 } FaultKind;
 
 static const FaultKind fault_kinds[] = {
@@ -67,6 +69,7 @@ static const FaultKind fault_kinds[] = {
   { OP_POSIX_WRITE, 0,                     ENOSPC, TRUE,  "write(2) ENOSPC (persistent)" },
   { OP_POSIX_WRITE, 0,                     EIO,    FALSE, "write(2) EIO" },
   { OP_POSIX_FSYNC, 0,                     EIO,    FALSE, "fsync(2) EIO" },
+  { OP_POSIX_WRITE, 0,                     0,      FALSE, "write(2) flips a byte silently", .corrupt = TRUE },
 };
 
 /* Shared with the backup module's threads (fsync, quick_check). */
@@ -380,8 +383,17 @@ __wrap_write (int fd, const void *buf, size_t n)
 {
   if (fault_hit (OP_POSIX_WRITE))
     {
-      errno = faults.kind->errsv;
-      return -1;
+      g_autofree guint8 *bad = NULL;
+
+      if (!faults.kind->corrupt || n == 0)
+        {
+          errno = faults.kind->errsv;
+          return -1;
+        }
+      /* what a bad disk, cable or driver does: no error, wrong bytes */
+      bad = g_memdup2 (buf, n);
+      bad[n / 2] ^= 0x10;
+      return __real_write (fd, bad, n);
     }
   return __real_write (fd, buf, n);
 }
