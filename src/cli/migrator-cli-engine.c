@@ -85,6 +85,145 @@ engine_service (MigratorCli  *cli,
   return service;
 }
 
+/* The service calls that take a target and flags; reset and backup come
+ * through the adapters below. */
+typedef MigratorRunResult *(*EngineRunFunc) (MigratorService       *service,
+                                             const char            *target,
+                                             MigratorServiceFlags   flags,
+                                             GCancellable          *cancellable,
+                                             GError               **error);
+
+/* Parses the command's options and checks that it has @min_args to
+ * @max_args (-1: any number) positional arguments. FALSE with @error set,
+ * or without when help was printed. */
+static gboolean
+engine_parse_args (MigratorCli         *cli,
+                   const GOptionEntry  *entries,
+                   int                 *argc,
+                   char              ***argv,
+                   int                  min_args,
+                   int                  max_args,
+                   GError             **error)
+{
+  return migrator_cli_parse_options (cli, entries, argc, argv, error) &&
+         migrator_cli_check_n_args (cli, *argc, min_args, max_args, error);
+}
+
+static int
+usage_error (GError     **error,
+             const char  *message)
+{
+  g_set_error_literal (error, MIGRATOR_ERROR, MIGRATOR_ERROR_USAGE, message);
+  return MIGRATOR_CLI_FAILED;
+}
+
+/* The log lines of the service call that gave @result are shown only once
+ * it succeeded. */
+static gboolean
+engine_call_done (MigratorCli   *cli,
+                  gconstpointer  result)
+{
+  if (result == NULL)
+    return FALSE;
+
+  flush_log_lines (cli);
+  return TRUE;
+}
+
+/* Opens the database's service and runs @func on @target. */
+static MigratorRunResult *
+engine_run (MigratorCli           *cli,
+            EngineRunFunc          func,
+            const char            *target,
+            MigratorServiceFlags   flags,
+            GError               **error)
+{
+  g_autoptr(MigratorService) service = engine_service (cli, error);
+  g_autoptr(MigratorRunResult) result = NULL;
+
+  if (service == NULL)
+    return NULL;
+
+  result = func (service, target, flags, NULL, error);
+  if (!engine_call_done (cli, result))
+    return NULL;
+  return g_steal_pointer (&result);
+}
+
+/* reset has no target */
+static MigratorRunResult *
+engine_reset_sync (MigratorService       *service,
+                   const char            *target,
+                   MigratorServiceFlags   flags,
+                   GCancellable          *cancellable,
+                   GError               **error)
+{
+  return migrator_service_reset_sync (service, flags, cancellable, error);
+}
+
+/* backup takes no flags */
+static MigratorRunResult *
+engine_backup_sync (MigratorService       *service,
+                    const char            *dest_path,
+                    MigratorServiceFlags   flags,
+                    GCancellable          *cancellable,
+                    GError               **error)
+{
+  return migrator_service_backup_sync (service, dest_path, cancellable, error);
+}
+
+static MigratorServiceFlags
+no_backup_flags (gboolean no_backup)
+{
+  return no_backup ? MIGRATOR_SERVICE_FLAGS_NO_BACKUP : 0;
+}
+
+/* A command's --json result is one object: begin_json_object (), its
+ * members, then print_json_object (). */
+static JsonBuilder *
+begin_json_object (void)
+{
+  JsonBuilder *builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  return builder;
+}
+
+static int
+print_json_object (JsonBuilder *builder)
+{
+  json_builder_end_object (builder);
+  migrator_cli_print_json (json_builder_get_root (builder));
+  return MIGRATOR_CLI_OK;
+}
+
+static void
+json_add_from_to (JsonBuilder       *builder,
+                  MigratorRunResult *result)
+{
+  migrator_cli_json_add_strv (builder, "from", (const char *const *) result->from);
+  migrator_cli_json_add_strv (builder, "to", (const char *const *) result->to);
+}
+
+/* Adds the NULL-terminated pointers of @array as a string list. */
+static void
+json_add_ptr_array (JsonBuilder *builder,
+                    const char  *member,
+                    GPtrArray   *array)
+{
+  g_ptr_array_add (array, NULL);
+  migrator_cli_json_add_strv (builder, member, (const char *const *) array->pdata);
+  g_ptr_array_set_size (array, array->len - 1);
+}
+
+static void
+print_backup (MigratorCli       *cli,
+              MigratorRunResult *result)
+{
+  if (result->backup != NULL)
+    migrator_cli_info (cli, _("Backup: %s"), result->backup);
+}
+
 static char *
 join_or_base (char **rows)
 {
@@ -93,7 +232,8 @@ join_or_base (char **rows)
   return g_strjoinv (", ", rows);
 }
 
-static void
+/* The result of upgrade, downgrade and reset, as text or JSON. */
+static int
 print_run_result (MigratorCli       *cli,
                   MigratorRunResult *result,
                   const char        *verb)
@@ -103,26 +243,16 @@ print_run_result (MigratorCli       *cli,
 
   if (cli->json)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonBuilder) builder = begin_json_object ();
 
-      g_ptr_array_add (result->applied, NULL);
-      json_builder_begin_object (builder);
-      migrator_cli_json_add_strv (builder, "from", (const char *const *) result->from);
-      migrator_cli_json_add_strv (builder, "to", (const char *const *) result->to);
-      migrator_cli_json_add_strv (builder, "applied", (const char *const *) result->applied->pdata);
+      json_add_from_to (builder, result);
+      json_add_ptr_array (builder, "applied", result->applied);
       migrator_cli_json_add_string (builder, "backup", result->backup);
       json_builder_set_member_name (builder, "dry_run");
       json_builder_add_boolean_value (builder, result->dry_run);
       if (result->dry_run)
-        {
-          g_ptr_array_add (result->changes, NULL);
-          migrator_cli_json_add_strv (builder, "changes", (const char *const *) result->changes->pdata);
-          g_ptr_array_set_size (result->changes, result->changes->len - 1);
-        }
-      json_builder_end_object (builder);
-      migrator_cli_print_json (json_builder_get_root (builder));
-      g_ptr_array_set_size (result->applied, result->applied->len - 1);
-      return;
+        json_add_ptr_array (builder, "changes", result->changes);
+      return print_json_object (builder);
     }
 
   if (result->dry_run)
@@ -131,7 +261,7 @@ print_run_result (MigratorCli       *cli,
                          verb, from, to, result->applied->len);
       for (guint i = 0; i < result->changes->len; i++)
         migrator_cli_info (cli, "  %s", (char *) result->changes->pdata[i]);
-      return;
+      return MIGRATOR_CLI_OK;
     }
 
   if (result->applied->len == 0)
@@ -140,8 +270,26 @@ print_run_result (MigratorCli       *cli,
     migrator_cli_info (cli, _("%s from %s to %s (%u revision(s))"),
                        g_str_equal (verb, "upgrade") ? _("Upgraded") : _("Downgraded"),
                        from, to, result->applied->len);
-  if (result->backup != NULL)
-    migrator_cli_info (cli, _("Backup: %s"), result->backup);
+  print_backup (cli, result);
+  return MIGRATOR_CLI_OK;
+}
+
+/* The script of --sql, as it is or as {"sql": …}. */
+static int
+print_sql (MigratorCli *cli,
+           const char  *sql)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  if (!cli->json)
+    {
+      g_print ("%s", sql);
+      return MIGRATOR_CLI_OK;
+    }
+
+  builder = begin_json_object ();
+  migrator_cli_json_add_string (builder, "sql", sql);
+  return print_json_object (builder);
 }
 
 static int
@@ -160,58 +308,28 @@ run_upgrade_or_downgrade (MigratorCli        *cli,
     { "no-backup", 0, 0, G_OPTION_ARG_NONE, &no_backup, N_("Do not back up the database first"), NULL },
     { NULL }
   };
-  g_autoptr(MigratorService) service = NULL;
   g_autoptr(MigratorRunResult) result = NULL;
   MigratorServiceFlags flags = MIGRATOR_SERVICE_FLAGS_NONE;
   gboolean upgrade = direction == MIGRATOR_DIRECTION_UPGRADE;
-  const char *target;
 
-  if (!migrator_cli_parse_options (cli, entries, &argc, &argv, error))
+  if (!engine_parse_args (cli, entries, &argc, &argv, upgrade ? 0 : 1, 1, error))
     return migrator_cli_status (error);
-  if (!migrator_cli_check_n_args (cli, argc, upgrade ? 0 : 1, 1, error))
-    return MIGRATOR_CLI_FAILED;
   if (sql && dry_run)
-    {
-      g_set_error_literal (error, MIGRATOR_ERROR, MIGRATOR_ERROR_USAGE,
-                           _("--sql and --dry-run cannot be used together"));
-      return MIGRATOR_CLI_FAILED;
-    }
+    return usage_error (error, _("--sql and --dry-run cannot be used together"));
 
-  target = argc > 1 ? argv[1] : "head";
   flags |= sql ? MIGRATOR_SERVICE_FLAGS_SQL_ONLY : 0;
   flags |= dry_run ? MIGRATOR_SERVICE_FLAGS_DRY_RUN : 0;
-  flags |= no_backup ? MIGRATOR_SERVICE_FLAGS_NO_BACKUP : 0;
+  flags |= no_backup_flags (no_backup);
 
-  service = engine_service (cli, error);
-  if (service == NULL)
-    return MIGRATOR_CLI_FAILED;
-
-  if (upgrade)
-    result = migrator_service_upgrade_sync (service, target, flags, NULL, error);
-  else
-    result = migrator_service_downgrade_sync (service, target, flags, NULL, error);
+  result = engine_run (cli,
+                       upgrade ? migrator_service_upgrade_sync : migrator_service_downgrade_sync,
+                       argc > 1 ? argv[1] : "head", flags, error);
   if (result == NULL)
     return MIGRATOR_CLI_FAILED;
-  flush_log_lines (cli);
 
   if (result->sql != NULL)
-    {
-      if (cli->json)
-        {
-          g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-          json_builder_begin_object (builder);
-          migrator_cli_json_add_string (builder, "sql", result->sql);
-          json_builder_end_object (builder);
-          migrator_cli_print_json (json_builder_get_root (builder));
-        }
-      else
-        g_print ("%s", result->sql);
-      return MIGRATOR_CLI_OK;
-    }
-
-  print_run_result (cli, result, upgrade ? "upgrade" : "downgrade");
-  return MIGRATOR_CLI_OK;
+    return print_sql (cli, result->sql);
+  return print_run_result (cli, result, upgrade ? "upgrade" : "downgrade");
 }
 
 int
@@ -243,43 +361,28 @@ migrator_cli_cmd_stamp (MigratorCli  *cli,
     { "no-backup", 0, 0, G_OPTION_ARG_NONE, &no_backup, N_("Do not back up the database first"), NULL },
     { NULL }
   };
-  g_autoptr(MigratorService) service = NULL;
   g_autoptr(MigratorRunResult) result = NULL;
   g_autofree char *to = NULL;
 
-  if (!migrator_cli_parse_options (cli, entries, &argc, &argv, error))
+  if (!engine_parse_args (cli, entries, &argc, &argv, 1, 1, error))
     return migrator_cli_status (error);
-  if (!migrator_cli_check_n_args (cli, argc, 1, 1, error))
-    return MIGRATOR_CLI_FAILED;
 
-  service = engine_service (cli, error);
-  if (service == NULL)
-    return MIGRATOR_CLI_FAILED;
-
-  result = migrator_service_stamp_sync (service, argv[1],
-                                        no_backup ? MIGRATOR_SERVICE_FLAGS_NO_BACKUP : 0,
-                                        NULL, error);
+  result = engine_run (cli, migrator_service_stamp_sync, argv[1], no_backup_flags (no_backup), error);
   if (result == NULL)
     return MIGRATOR_CLI_FAILED;
-  flush_log_lines (cli);
 
   if (cli->json)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonBuilder) builder = begin_json_object ();
 
-      json_builder_begin_object (builder);
-      migrator_cli_json_add_strv (builder, "from", (const char *const *) result->from);
-      migrator_cli_json_add_strv (builder, "to", (const char *const *) result->to);
+      json_add_from_to (builder, result);
       migrator_cli_json_add_string (builder, "backup", result->backup);
-      json_builder_end_object (builder);
-      migrator_cli_print_json (json_builder_get_root (builder));
-      return MIGRATOR_CLI_OK;
+      return print_json_object (builder);
     }
 
   to = join_or_base (result->to);
   migrator_cli_info (cli, _("Stamped the database as %s"), to);
-  if (result->backup != NULL)
-    migrator_cli_info (cli, _("Backup: %s"), result->backup);
+  print_backup (cli, result);
   return MIGRATOR_CLI_OK;
 }
 
@@ -298,14 +401,10 @@ migrator_cli_cmd_merge (MigratorCli  *cli,
   g_autoptr(MigratorRunResult) result = NULL;
   MigratorRevision *revision;
 
-  if (!migrator_cli_parse_options (cli, entries, &argc, &argv, error))
+  if (!engine_parse_args (cli, entries, &argc, &argv, 0, -1, error))
     return migrator_cli_status (error);
   if (message == NULL || *message == '\0')
-    {
-      g_set_error_literal (error, MIGRATOR_ERROR, MIGRATOR_ERROR_USAGE,
-                           _("merge needs a message: migrator merge -m MESSAGE [REV…]"));
-      return MIGRATOR_CLI_FAILED;
-    }
+    return usage_error (error, _("merge needs a message: migrator merge -m MESSAGE [REV…]"));
 
   service = engine_service (cli, error);
   if (service == NULL)
@@ -313,24 +412,20 @@ migrator_cli_cmd_merge (MigratorCli  *cli,
 
   result = migrator_service_merge_sync (service, message, argc > 1 ? (const char *const *) &argv[1] : NULL,
                                         NULL, error);
-  if (result == NULL)
+  if (!engine_call_done (cli, result))
     return MIGRATOR_CLI_FAILED;
-  flush_log_lines (cli);
 
   revision = migrator_graph_lookup (migrator_project_get_graph (cli->project), result->applied->pdata[0]);
 
   if (cli->json)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonBuilder) builder = begin_json_object ();
 
-      json_builder_begin_object (builder);
       migrator_cli_json_add_string (builder, "revision", result->applied->pdata[0]);
       migrator_cli_json_add_string (builder, "path", result->path);
       if (revision != NULL)
         migrator_cli_json_add_strv (builder, "down_revisions", migrator_revision_get_down_revisions (revision));
-      json_builder_end_object (builder);
-      migrator_cli_print_json (json_builder_get_root (builder));
-      return MIGRATOR_CLI_OK;
+      return print_json_object (builder);
     }
 
   migrator_cli_info (cli, _("Generated %s"), result->path);
@@ -348,6 +443,34 @@ print_list (MigratorCli *cli,
   migrator_cli_info (cli, "%-9s %s", label, joined ? joined : empty);
 }
 
+static void
+json_add_int (JsonBuilder *builder,
+              const char  *member,
+              gint64       value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_int_value (builder, value);
+}
+
+static int
+print_status_json (MigratorStatus *status)
+{
+  g_autoptr(JsonBuilder) builder = begin_json_object ();
+
+  migrator_cli_json_add_string (builder, "database", status->database);
+  migrator_cli_json_add_strv (builder, "current", (const char *const *) status->current);
+  migrator_cli_json_add_strv (builder, "heads", (const char *const *) status->heads);
+  migrator_cli_json_add_strv (builder, "pending", (const char *const *) status->pending);
+  migrator_cli_json_add_strv (builder, "changed", (const char *const *) status->changed);
+  json_builder_set_member_name (builder, "lint");
+  json_builder_begin_object (builder);
+  json_add_int (builder, "errors", status->lint_errors);
+  json_add_int (builder, "warnings", status->lint_warnings);
+  json_add_int (builder, "info", status->lint_infos);
+  json_builder_end_object (builder);
+  return print_json_object (builder);
+}
+
 int
 migrator_cli_cmd_status (MigratorCli  *cli,
                          int           argc,
@@ -357,43 +480,19 @@ migrator_cli_cmd_status (MigratorCli  *cli,
   g_autoptr(MigratorService) service = NULL;
   g_autoptr(MigratorStatus) status = NULL;
 
-  if (!migrator_cli_parse_options (cli, NULL, &argc, &argv, error))
+  if (!engine_parse_args (cli, NULL, &argc, &argv, 0, 0, error))
     return migrator_cli_status (error);
-  if (!migrator_cli_check_n_args (cli, argc, 0, 0, error))
-    return MIGRATOR_CLI_FAILED;
 
   service = engine_service (cli, error);
   if (service == NULL)
     return MIGRATOR_CLI_FAILED;
 
   status = migrator_service_status_sync (service, NULL, error);
-  if (status == NULL)
+  if (!engine_call_done (cli, status))
     return MIGRATOR_CLI_FAILED;
-  flush_log_lines (cli);
 
   if (cli->json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-      json_builder_begin_object (builder);
-      migrator_cli_json_add_string (builder, "database", status->database);
-      migrator_cli_json_add_strv (builder, "current", (const char *const *) status->current);
-      migrator_cli_json_add_strv (builder, "heads", (const char *const *) status->heads);
-      migrator_cli_json_add_strv (builder, "pending", (const char *const *) status->pending);
-      migrator_cli_json_add_strv (builder, "changed", (const char *const *) status->changed);
-      json_builder_set_member_name (builder, "lint");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "errors");
-      json_builder_add_int_value (builder, status->lint_errors);
-      json_builder_set_member_name (builder, "warnings");
-      json_builder_add_int_value (builder, status->lint_warnings);
-      json_builder_set_member_name (builder, "info");
-      json_builder_add_int_value (builder, status->lint_infos);
-      json_builder_end_object (builder);
-      json_builder_end_object (builder);
-      migrator_cli_print_json (json_builder_get_root (builder));
-      return MIGRATOR_CLI_OK;
-    }
+    return print_status_json (status);
 
   migrator_cli_info (cli, "%-9s %s%s", _("Database:"), status->database,
                      status->exists ? "" : _(" (does not exist yet)"));
@@ -422,36 +521,25 @@ migrator_cli_cmd_backup (MigratorCli  *cli,
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the backup to FILE"), N_("FILE") },
     { NULL }
   };
-  g_autoptr(MigratorService) service = NULL;
   g_autoptr(MigratorRunResult) result = NULL;
   g_autofree char *absolute = NULL;
 
-  if (!migrator_cli_parse_options (cli, entries, &argc, &argv, error))
+  if (!engine_parse_args (cli, entries, &argc, &argv, 0, 0, error))
     return migrator_cli_status (error);
-  if (!migrator_cli_check_n_args (cli, argc, 0, 0, error))
-    return MIGRATOR_CLI_FAILED;
-
-  service = engine_service (cli, error);
-  if (service == NULL)
-    return MIGRATOR_CLI_FAILED;
 
   if (output != NULL)
     absolute = g_canonicalize_filename (output, NULL);
-  result = migrator_service_backup_sync (service, absolute, NULL, error);
+  result = engine_run (cli, engine_backup_sync, absolute, 0, error);
   if (result == NULL)
     return MIGRATOR_CLI_FAILED;
-  flush_log_lines (cli);
 
   if (cli->json)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonBuilder) builder = begin_json_object ();
 
-      json_builder_begin_object (builder);
       migrator_cli_json_add_string (builder, "backup", result->path);
       migrator_cli_json_add_strv (builder, "current", (const char *const *) result->from);
-      json_builder_end_object (builder);
-      migrator_cli_print_json (json_builder_get_root (builder));
-      return MIGRATOR_CLI_OK;
+      return print_json_object (builder);
     }
 
   migrator_cli_info (cli, "%s", result->path);
@@ -468,22 +556,18 @@ migrator_cli_cmd_backups (MigratorCli  *cli,
   g_autoptr(GPtrArray) backups = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
 
-  if (!migrator_cli_parse_options (cli, NULL, &argc, &argv, error))
+  if (!engine_parse_args (cli, NULL, &argc, &argv, 0, 0, error))
     return migrator_cli_status (error);
-  if (!migrator_cli_check_n_args (cli, argc, 0, 0, error))
-    return MIGRATOR_CLI_FAILED;
 
   service = engine_service (cli, error);
   if (service == NULL)
     return MIGRATOR_CLI_FAILED;
 
   backups = migrator_service_list_backups_sync (service, NULL, error);
-  if (backups == NULL)
+  if (!engine_call_done (cli, backups))
     return MIGRATOR_CLI_FAILED;
-  flush_log_lines (cli);
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
+  builder = begin_json_object ();
   json_builder_set_member_name (builder, "backups");
   json_builder_begin_array (builder);
 
@@ -495,8 +579,7 @@ migrator_cli_cmd_backups (MigratorCli  *cli,
       json_builder_begin_object (builder);
       migrator_cli_json_add_string (builder, "path", info->path);
       migrator_cli_json_add_string (builder, "name", info->name);
-      json_builder_set_member_name (builder, "size");
-      json_builder_add_int_value (builder, info->size);
+      json_add_int (builder, "size", info->size);
       migrator_cli_json_add_string (builder, "created", created);
       migrator_cli_json_add_string (builder, "revision", info->revision);
       json_builder_end_object (builder);
@@ -506,13 +589,11 @@ migrator_cli_cmd_backups (MigratorCli  *cli,
     }
 
   json_builder_end_array (builder);
-  json_builder_end_object (builder);
 
   if (cli->json)
-    migrator_cli_print_json (json_builder_get_root (builder));
-  else if (backups->len == 0)
+    return print_json_object (builder);
+  if (backups->len == 0)
     migrator_cli_info (cli, _("No backups yet"));
-
   return MIGRATOR_CLI_OK;
 }
 
@@ -527,38 +608,24 @@ migrator_cli_cmd_restore (MigratorCli  *cli,
     { "no-backup", 0, 0, G_OPTION_ARG_NONE, &no_backup, N_("Do not back up the current file first"), NULL },
     { NULL }
   };
-  g_autoptr(MigratorService) service = NULL;
   g_autoptr(MigratorRunResult) result = NULL;
   g_autofree char *to = NULL;
 
-  if (!migrator_cli_parse_options (cli, entries, &argc, &argv, error))
+  if (!engine_parse_args (cli, entries, &argc, &argv, 1, 1, error))
     return migrator_cli_status (error);
-  if (!migrator_cli_check_n_args (cli, argc, 1, 1, error))
-    return MIGRATOR_CLI_FAILED;
 
-  service = engine_service (cli, error);
-  if (service == NULL)
-    return MIGRATOR_CLI_FAILED;
-
-  result = migrator_service_restore_sync (service, argv[1],
-                                          no_backup ? MIGRATOR_SERVICE_FLAGS_NO_BACKUP : 0,
-                                          NULL, error);
+  result = engine_run (cli, migrator_service_restore_sync, argv[1], no_backup_flags (no_backup), error);
   if (result == NULL)
     return MIGRATOR_CLI_FAILED;
-  flush_log_lines (cli);
 
   if (cli->json)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonBuilder) builder = begin_json_object ();
 
-      json_builder_begin_object (builder);
       migrator_cli_json_add_string (builder, "restored", result->path);
       migrator_cli_json_add_string (builder, "backup", result->backup);
-      migrator_cli_json_add_strv (builder, "from", (const char *const *) result->from);
-      migrator_cli_json_add_strv (builder, "to", (const char *const *) result->to);
-      json_builder_end_object (builder);
-      migrator_cli_print_json (json_builder_get_root (builder));
-      return MIGRATOR_CLI_OK;
+      json_add_from_to (builder, result);
+      return print_json_object (builder);
     }
 
   to = join_or_base (result->to);
@@ -581,31 +648,17 @@ migrator_cli_cmd_reset (MigratorCli  *cli,
     { "no-backup", 0, 0, G_OPTION_ARG_NONE, &no_backup, N_("Do not back up the database first"), NULL },
     { NULL }
   };
-  g_autoptr(MigratorService) service = NULL;
   g_autoptr(MigratorRunResult) result = NULL;
 
-  if (!migrator_cli_parse_options (cli, entries, &argc, &argv, error))
+  if (!engine_parse_args (cli, entries, &argc, &argv, 0, 0, error))
     return migrator_cli_status (error);
-  if (!migrator_cli_check_n_args (cli, argc, 0, 0, error))
-    return MIGRATOR_CLI_FAILED;
   if (!yes)
-    {
-      g_set_error_literal (error, MIGRATOR_ERROR, MIGRATOR_ERROR_USAGE,
-                           _("reset deletes the database and recreates it at head: "
-                             "confirm with migrator reset --yes (development only)"));
-      return MIGRATOR_CLI_FAILED;
-    }
+    return usage_error (error, _("reset deletes the database and recreates it at head: "
+                                 "confirm with migrator reset --yes (development only)"));
 
-  service = engine_service (cli, error);
-  if (service == NULL)
-    return MIGRATOR_CLI_FAILED;
-
-  result = migrator_service_reset_sync (service, no_backup ? MIGRATOR_SERVICE_FLAGS_NO_BACKUP : 0,
-                                        NULL, error);
+  result = engine_run (cli, engine_reset_sync, NULL, no_backup_flags (no_backup), error);
   if (result == NULL)
     return MIGRATOR_CLI_FAILED;
-  flush_log_lines (cli);
 
-  print_run_result (cli, result, "upgrade");
-  return MIGRATOR_CLI_OK;
+  return print_run_result (cli, result, "upgrade");
 }
