@@ -340,47 +340,161 @@ column_differences (MigratorSchemaColumn *a,
   return g_string_free (detail, FALSE);
 }
 
-static void
-compare_columns (GPtrArray           *changes,
-                 MigratorSchemaTable *a,
-                 MigratorSchemaTable *b)
-{
-  GListModel *columns_a = migrator_schema_table_get_columns (a);
-  GListModel *columns_b = migrator_schema_table_get_columns (b);
-  const char *table = migrator_schema_table_get_name (b);
+/* ------------------------------------------------------------------ */
+/* What every kind of object shares: the items of the old side that the
+ * new side lacks ("-") or holds in another version ("~"), in the old
+ * order, then the items only the new side holds ("+"), in the new order. */
 
-  for (guint i = 0; i < N_ITEMS (columns_a); i++)
+typedef GListModel *(*ObjectItemsFunc)   (gpointer side);
+typedef gboolean    (*ObjectTestFunc)    (gpointer item);
+typedef const char *(*ObjectNameFunc)    (gpointer item);
+typedef char       *(*ObjectTextFunc)    (gpointer item);
+typedef gpointer    (*ObjectLookupFunc)  (gpointer    side,
+                                          const char *name);
+typedef gpointer    (*ObjectMatchFunc)   (gpointer side,
+                                          gpointer item);
+typedef char       *(*ObjectCompareFunc) (gpointer old_item,
+                                          gpointer new_item);
+typedef void        (*ObjectPartsFunc)   (GPtrArray *changes,
+                                          gpointer   old_item,
+                                          gpointer   new_item);
+
+typedef struct
+{
+  MigratorSchemaObjectKind object;
+  /* The items of a table or a schema. */
+  ObjectItemsFunc   items;
+  /* Whether an item is compared at all; every item is when NULL. */
+  ObjectTestFunc    counts;
+  /* An object with a name of its own is found on the other side by it… */
+  ObjectNameFunc    get_name;
+  ObjectLookupFunc  lookup;
+  /* …the others by their counterpart function, and shown as described. */
+  ObjectMatchFunc   counterpart;
+  ObjectTextFunc    describe;
+  /* The table a change concerns; the compared one when NULL. */
+  ObjectNameFunc    table;
+  /* The details of "-" and "+" lines; none when NULL. */
+  ObjectTextFunc    removed_detail;
+  ObjectTextFunc    added_detail;
+  /* What changed between two versions, "" when nothing did; NULL when the
+   * object is its own key and can only come and go. */
+  ObjectCompareFunc differences;
+  /* Compares what both versions hold (a table's columns, …). */
+  ObjectPartsFunc   compare_parts;
+  /* A "~" line names the new version rather than the old one. */
+  gboolean          changed_shows_new;
+} ObjectKind;
+
+static gboolean
+object_counts (const ObjectKind *kind,
+               gpointer          item)
+{
+  return item != NULL && (kind->counts == NULL || kind->counts (item));
+}
+
+/* The item of @side that stands for @item, or NULL. */
+static gpointer
+object_counterpart (const ObjectKind *kind,
+                    gpointer          side,
+                    gpointer          item)
+{
+  gpointer other;
+
+  if (kind->counterpart != NULL)
+    other = kind->counterpart (side, item);
+  else
+    other = kind->lookup (side, kind->get_name (item));
+  return object_counts (kind, other) ? other : NULL;
+}
+
+/* @named gives the change its name, @placed its table. */
+static void
+add_object_change (GPtrArray          *changes,
+                   const ObjectKind   *kind,
+                   MigratorChangeKind  change,
+                   const char         *table,
+                   gpointer            named,
+                   gpointer            placed,
+                   const char         *detail)
+{
+  g_autofree char *name = NULL;
+
+  if (kind->describe != NULL)
+    name = kind->describe (named);
+  else
+    name = g_strdup (kind->get_name (named));
+  if (kind->table != NULL)
+    table = kind->table (placed);
+  add_change (changes, change, kind->object, table, name, detail);
+}
+
+/* The "-" or "+" line of an item that only one side holds. */
+static void
+add_lone_object (GPtrArray          *changes,
+                 const ObjectKind   *kind,
+                 MigratorChangeKind  change,
+                 const char         *table,
+                 gpointer            item)
+{
+  ObjectTextFunc summary = change == MIGRATOR_CHANGE_REMOVED ? kind->removed_detail : kind->added_detail;
+  g_autofree char *detail = summary != NULL ? summary (item) : NULL;
+
+  add_object_change (changes, kind, change, table, item, item, detail);
+}
+
+static void
+compare_objects (GPtrArray        *changes,
+                 const ObjectKind *kind,
+                 const char       *table,
+                 gpointer          old_side,
+                 gpointer          new_side)
+{
+  GListModel *old_items = kind->items (old_side);
+  GListModel *new_items = kind->items (new_side);
+
+  for (guint i = 0; i < N_ITEMS (old_items); i++)
     {
-      g_autoptr(MigratorSchemaColumn) column = ITEM (columns_a, i);
-      const char *name = migrator_schema_column_get_name (column);
-      MigratorSchemaColumn *other = migrator_schema_table_lookup_column (b, name);
+      g_autoptr(GObject) item = ITEM (old_items, i);
+      gpointer other;
       g_autofree char *detail = NULL;
 
+      if (!object_counts (kind, item))
+        continue;
+      other = object_counterpart (kind, new_side, item);
       if (other == NULL)
         {
-          detail = column_summary (column);
-          add_change (changes, MIGRATOR_CHANGE_REMOVED, MIGRATOR_SCHEMA_OBJECT_COLUMN, table, name, detail);
+          add_lone_object (changes, kind, MIGRATOR_CHANGE_REMOVED, table, item);
           continue;
         }
-      detail = column_differences (column, other);
-      if (*detail != '\0')
-        add_change (changes, MIGRATOR_CHANGE_CHANGED, MIGRATOR_SCHEMA_OBJECT_COLUMN, table,
-                    migrator_schema_column_get_name (other), detail);
+      if (kind->differences != NULL)
+        detail = kind->differences (item, other);
+      if (detail != NULL && *detail != '\0')
+        add_object_change (changes, kind, MIGRATOR_CHANGE_CHANGED, table,
+                           kind->changed_shows_new ? other : item, other, detail);
+      if (kind->compare_parts != NULL)
+        kind->compare_parts (changes, item, other);
     }
-
-  for (guint i = 0; i < N_ITEMS (columns_b); i++)
+  for (guint i = 0; i < N_ITEMS (new_items); i++)
     {
-      g_autoptr(MigratorSchemaColumn) column = ITEM (columns_b, i);
-      const char *name = migrator_schema_column_get_name (column);
+      g_autoptr(GObject) item = ITEM (new_items, i);
 
-      if (migrator_schema_table_lookup_column (a, name) == NULL)
-        {
-          g_autofree char *detail = column_summary (column);
-
-          add_change (changes, MIGRATOR_CHANGE_ADDED, MIGRATOR_SCHEMA_OBJECT_COLUMN, table, name, detail);
-        }
+      if (object_counts (kind, item) && object_counterpart (kind, old_side, item) == NULL)
+        add_lone_object (changes, kind, MIGRATOR_CHANGE_ADDED, table, item);
     }
 }
+
+static const ObjectKind column_kind = {
+  .object = MIGRATOR_SCHEMA_OBJECT_COLUMN,
+  .items = (ObjectItemsFunc) migrator_schema_table_get_columns,
+  .get_name = (ObjectNameFunc) migrator_schema_column_get_name,
+  .lookup = (ObjectLookupFunc) migrator_schema_table_lookup_column,
+  .removed_detail = (ObjectTextFunc) column_summary,
+  .added_detail = (ObjectTextFunc) column_summary,
+  .differences = (ObjectCompareFunc) column_differences,
+  /* The column as the target spells it. */
+  .changed_shows_new = TRUE,
+};
 
 static char *
 join_names (const char *const *names,
@@ -461,111 +575,67 @@ index_differences (MigratorSchemaIndex *a,
   return g_string_free (detail, FALSE);
 }
 
-/* "UNIQUE (a, b)" constraints, keyed by their lowercase column list. */
-static GHashTable *
-unique_constraints (MigratorSchemaTable *table)
+static const ObjectKind index_kind = {
+  .object = MIGRATOR_SCHEMA_OBJECT_INDEX,
+  .items = (ObjectItemsFunc) migrator_schema_table_get_indexes,
+  .counts = (ObjectTestFunc) is_explicit_index,
+  .get_name = (ObjectNameFunc) migrator_schema_index_get_name,
+  .lookup = (ObjectLookupFunc) lookup_index,
+  .removed_detail = (ObjectTextFunc) index_summary,
+  .added_detail = (ObjectTextFunc) index_summary,
+  .differences = (ObjectCompareFunc) index_differences,
+};
+
+/* "UNIQUE (a, b)" constraints, found by their lowercase column list. */
+static gboolean
+is_unique_constraint (MigratorSchemaIndex *index)
 {
-  GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  return g_strcmp0 (migrator_schema_index_get_origin (index), "u") == 0;
+}
+
+static MigratorSchemaIndex *
+lookup_unique_constraint (MigratorSchemaTable *table,
+                          MigratorSchemaIndex *constraint)
+{
   GListModel *indexes = migrator_schema_table_get_indexes (table);
+  g_autofree char *key = join_names (migrator_schema_index_get_columns (constraint), TRUE);
 
   for (guint i = 0; i < N_ITEMS (indexes); i++)
     {
-      MigratorSchemaIndex *index = ITEM (indexes, i);
+      g_autoptr(MigratorSchemaIndex) index = ITEM (indexes, i);
+      g_autofree char *other = NULL;
 
-      if (g_strcmp0 (migrator_schema_index_get_origin (index), "u") == 0)
-        g_hash_table_insert (set, join_names (migrator_schema_index_get_columns (index), TRUE), index);
-      else
-        g_object_unref (index);
+      if (!is_unique_constraint (index))
+        continue;
+      other = join_names (migrator_schema_index_get_columns (index), TRUE);
+      if (g_str_equal (other, key))
+        return index;  /* the store keeps it alive */
     }
-  return set;
+  return NULL;
 }
+
+static char *
+unique_constraint_display (MigratorSchemaIndex *constraint)
+{
+  g_autofree char *shown = join_names (migrator_schema_index_get_columns (constraint), FALSE);
+
+  return g_strdup_printf ("(%s)", shown);
+}
+
+static const ObjectKind unique_kind = {
+  .object = MIGRATOR_SCHEMA_OBJECT_UNIQUE,
+  .items = (ObjectItemsFunc) migrator_schema_table_get_indexes,
+  .counts = (ObjectTestFunc) is_unique_constraint,
+  .counterpart = (ObjectMatchFunc) lookup_unique_constraint,
+  .describe = (ObjectTextFunc) unique_constraint_display,
+};
 
 static void
 compare_unique (GPtrArray           *changes,
                 MigratorSchemaTable *a,
                 MigratorSchemaTable *b)
 {
-  g_autoptr(GHashTable) set_a = unique_constraints (a);
-  g_autoptr(GHashTable) set_b = unique_constraints (b);
-  const char *table = migrator_schema_table_get_name (b);
-  GListModel *indexes;
-
-  /* Walk the stores for a stable order. */
-  indexes = migrator_schema_table_get_indexes (a);
-  for (guint i = 0; i < N_ITEMS (indexes); i++)
-    {
-      g_autoptr(MigratorSchemaIndex) index = ITEM (indexes, i);
-      g_autofree char *key = join_names (migrator_schema_index_get_columns (index), TRUE);
-      g_autofree char *shown = NULL;
-      g_autofree char *name = NULL;
-
-      if (g_strcmp0 (migrator_schema_index_get_origin (index), "u") != 0 || g_hash_table_contains (set_b, key))
-        continue;
-      shown = join_names (migrator_schema_index_get_columns (index), FALSE);
-      name = g_strdup_printf ("(%s)", shown);
-      add_change (changes, MIGRATOR_CHANGE_REMOVED, MIGRATOR_SCHEMA_OBJECT_UNIQUE, table, name, NULL);
-    }
-  indexes = migrator_schema_table_get_indexes (b);
-  for (guint i = 0; i < N_ITEMS (indexes); i++)
-    {
-      g_autoptr(MigratorSchemaIndex) index = ITEM (indexes, i);
-      g_autofree char *key = join_names (migrator_schema_index_get_columns (index), TRUE);
-      g_autofree char *shown = NULL;
-      g_autofree char *name = NULL;
-
-      if (g_strcmp0 (migrator_schema_index_get_origin (index), "u") != 0 || g_hash_table_contains (set_a, key))
-        continue;
-      shown = join_names (migrator_schema_index_get_columns (index), FALSE);
-      name = g_strdup_printf ("(%s)", shown);
-      add_change (changes, MIGRATOR_CHANGE_ADDED, MIGRATOR_SCHEMA_OBJECT_UNIQUE, table, name, NULL);
-    }
-}
-
-static void
-compare_indexes (GPtrArray           *changes,
-                 MigratorSchemaTable *a,
-                 MigratorSchemaTable *b)
-{
-  GListModel *indexes_a = migrator_schema_table_get_indexes (a);
-  GListModel *indexes_b = migrator_schema_table_get_indexes (b);
-  const char *table = migrator_schema_table_get_name (b);
-
-  for (guint i = 0; i < N_ITEMS (indexes_a); i++)
-    {
-      g_autoptr(MigratorSchemaIndex) index = ITEM (indexes_a, i);
-      const char *name = migrator_schema_index_get_name (index);
-      MigratorSchemaIndex *other;
-      g_autofree char *detail = NULL;
-
-      if (!is_explicit_index (index))
-        continue;
-      other = lookup_index (b, name);
-      if (other == NULL || !is_explicit_index (other))
-        {
-          detail = index_summary (index);
-          add_change (changes, MIGRATOR_CHANGE_REMOVED, MIGRATOR_SCHEMA_OBJECT_INDEX, table, name, detail);
-          continue;
-        }
-      detail = index_differences (index, other);
-      if (*detail != '\0')
-        add_change (changes, MIGRATOR_CHANGE_CHANGED, MIGRATOR_SCHEMA_OBJECT_INDEX, table, name, detail);
-    }
-  for (guint i = 0; i < N_ITEMS (indexes_b); i++)
-    {
-      g_autoptr(MigratorSchemaIndex) index = ITEM (indexes_b, i);
-      const char *name = migrator_schema_index_get_name (index);
-      MigratorSchemaIndex *other;
-
-      if (!is_explicit_index (index))
-        continue;
-      other = lookup_index (a, name);
-      if (other == NULL || !is_explicit_index (other))
-        {
-          g_autofree char *detail = index_summary (index);
-
-          add_change (changes, MIGRATOR_CHANGE_ADDED, MIGRATOR_SCHEMA_OBJECT_INDEX, table, name, detail);
-        }
-    }
+  compare_objects (changes, &unique_kind, migrator_schema_table_get_name (b), a, b);
 }
 
 static char *
@@ -630,48 +700,31 @@ foreign_key_differences (MigratorSchemaForeignKey *a,
   return g_string_free (detail, FALSE);
 }
 
-static void
-compare_foreign_keys (GPtrArray           *changes,
-                      MigratorSchemaTable *a,
-                      MigratorSchemaTable *b)
+static MigratorSchemaForeignKey *
+foreign_key_counterpart (MigratorSchemaTable      *table,
+                         MigratorSchemaForeignKey *fk)
 {
-  GListModel *fks_a = migrator_schema_table_get_foreign_keys (a);
-  GListModel *fks_b = migrator_schema_table_get_foreign_keys (b);
-  const char *table = migrator_schema_table_get_name (b);
+  g_autofree char *key = foreign_key_key (fk);
 
-  for (guint i = 0; i < N_ITEMS (fks_a); i++)
-    {
-      g_autoptr(MigratorSchemaForeignKey) fk = ITEM (fks_a, i);
-      g_autofree char *key = foreign_key_key (fk);
-      g_autofree char *name = foreign_key_display (fk);
-      MigratorSchemaForeignKey *other = lookup_foreign_key (b, key);
-      g_autofree char *detail = NULL;
-
-      if (other == NULL)
-        {
-          add_change (changes, MIGRATOR_CHANGE_REMOVED, MIGRATOR_SCHEMA_OBJECT_FOREIGN_KEY, table, name, NULL);
-          continue;
-        }
-      detail = foreign_key_differences (fk, other);
-      if (*detail != '\0')
-        add_change (changes, MIGRATOR_CHANGE_CHANGED, MIGRATOR_SCHEMA_OBJECT_FOREIGN_KEY, table, name, detail);
-    }
-  for (guint i = 0; i < N_ITEMS (fks_b); i++)
-    {
-      g_autoptr(MigratorSchemaForeignKey) fk = ITEM (fks_b, i);
-      g_autofree char *key = foreign_key_key (fk);
-
-      if (lookup_foreign_key (a, key) == NULL)
-        {
-          g_autofree char *name = foreign_key_display (fk);
-          g_autofree char *detail = NULL;
-
-          if (g_strcmp0 (migrator_schema_foreign_key_get_on_delete (fk), "NO ACTION") != 0)
-            detail = g_strdup_printf ("ON DELETE %s", migrator_schema_foreign_key_get_on_delete (fk));
-          add_change (changes, MIGRATOR_CHANGE_ADDED, MIGRATOR_SCHEMA_OBJECT_FOREIGN_KEY, table, name, detail);
-        }
-    }
+  return lookup_foreign_key (table, key);
 }
+
+static char *
+foreign_key_added_detail (MigratorSchemaForeignKey *fk)
+{
+  if (g_strcmp0 (migrator_schema_foreign_key_get_on_delete (fk), "NO ACTION") == 0)
+    return NULL;
+  return g_strdup_printf ("ON DELETE %s", migrator_schema_foreign_key_get_on_delete (fk));
+}
+
+static const ObjectKind foreign_key_kind = {
+  .object = MIGRATOR_SCHEMA_OBJECT_FOREIGN_KEY,
+  .items = (ObjectItemsFunc) migrator_schema_table_get_foreign_keys,
+  .counterpart = (ObjectMatchFunc) foreign_key_counterpart,
+  .describe = (ObjectTextFunc) foreign_key_display,
+  .added_detail = (ObjectTextFunc) foreign_key_added_detail,
+  .differences = (ObjectCompareFunc) foreign_key_differences,
+};
 
 static void
 compare_checks (GPtrArray           *changes,
@@ -720,109 +773,68 @@ table_summary (MigratorSchemaTable *table)
 }
 
 static void
-compare_tables (GPtrArray      *changes,
-                MigratorSchema *from,
-                MigratorSchema *to)
+compare_table_parts (GPtrArray           *changes,
+                     MigratorSchemaTable *a,
+                     MigratorSchemaTable *b)
 {
-  GListModel *tables_a = migrator_schema_get_tables (from);
-  GListModel *tables_b = migrator_schema_get_tables (to);
+  const char *table = migrator_schema_table_get_name (b);
 
-  for (guint i = 0; i < N_ITEMS (tables_a); i++)
-    {
-      g_autoptr(MigratorSchemaTable) a = ITEM (tables_a, i);
-      const char *name = migrator_schema_table_get_name (a);
-      MigratorSchemaTable *b = migrator_schema_lookup_table (to, name);
-
-      if (b == NULL)
-        {
-          g_autofree char *detail = table_summary (a);
-
-          add_change (changes, MIGRATOR_CHANGE_REMOVED, MIGRATOR_SCHEMA_OBJECT_TABLE, name, name, detail);
-          continue;
-        }
-      compare_table_options (changes, a, b);
-      compare_columns (changes, a, b);
-      compare_indexes (changes, a, b);
-      compare_unique (changes, a, b);
-      compare_foreign_keys (changes, a, b);
-      compare_checks (changes, a, b);
-    }
-  for (guint i = 0; i < N_ITEMS (tables_b); i++)
-    {
-      g_autoptr(MigratorSchemaTable) b = ITEM (tables_b, i);
-      const char *name = migrator_schema_table_get_name (b);
-
-      if (migrator_schema_lookup_table (from, name) == NULL)
-        {
-          g_autofree char *detail = table_summary (b);
-
-          add_change (changes, MIGRATOR_CHANGE_ADDED, MIGRATOR_SCHEMA_OBJECT_TABLE, name, name, detail);
-        }
-    }
+  compare_table_options (changes, a, b);
+  compare_objects (changes, &column_kind, table, a, b);
+  compare_objects (changes, &index_kind, table, a, b);
+  compare_unique (changes, a, b);
+  compare_objects (changes, &foreign_key_kind, table, a, b);
+  compare_checks (changes, a, b);
 }
 
-static void
-compare_views (GPtrArray      *changes,
-               MigratorSchema *from,
-               MigratorSchema *to)
+static const ObjectKind table_kind = {
+  .object = MIGRATOR_SCHEMA_OBJECT_TABLE,
+  .items = (ObjectItemsFunc) migrator_schema_get_tables,
+  .get_name = (ObjectNameFunc) migrator_schema_table_get_name,
+  .lookup = (ObjectLookupFunc) migrator_schema_lookup_table,
+  .table = (ObjectNameFunc) migrator_schema_table_get_name,
+  .removed_detail = (ObjectTextFunc) table_summary,
+  .added_detail = (ObjectTextFunc) table_summary,
+  .compare_parts = (ObjectPartsFunc) compare_table_parts,
+};
+
+static char *
+view_differences (MigratorSchemaView *a,
+                  MigratorSchemaView *b)
 {
-  GListModel *views_a = migrator_schema_get_views (from);
-  GListModel *views_b = migrator_schema_get_views (to);
-
-  for (guint i = 0; i < N_ITEMS (views_a); i++)
-    {
-      g_autoptr(MigratorSchemaView) a = ITEM (views_a, i);
-      const char *name = migrator_schema_view_get_name (a);
-      MigratorSchemaView *b = migrator_schema_lookup_view (to, name);
-
-      if (b == NULL)
-        add_change (changes, MIGRATOR_CHANGE_REMOVED, MIGRATOR_SCHEMA_OBJECT_VIEW, NULL, name, NULL);
-      else if (!sql_equal (migrator_schema_view_get_sql (a), migrator_schema_view_get_sql (b)))
-        add_change (changes, MIGRATOR_CHANGE_CHANGED, MIGRATOR_SCHEMA_OBJECT_VIEW, NULL, name, _("definition changed"));
-    }
-  for (guint i = 0; i < N_ITEMS (views_b); i++)
-    {
-      g_autoptr(MigratorSchemaView) b = ITEM (views_b, i);
-      const char *name = migrator_schema_view_get_name (b);
-
-      if (migrator_schema_lookup_view (from, name) == NULL)
-        add_change (changes, MIGRATOR_CHANGE_ADDED, MIGRATOR_SCHEMA_OBJECT_VIEW, NULL, name, NULL);
-    }
+  if (sql_equal (migrator_schema_view_get_sql (a), migrator_schema_view_get_sql (b)))
+    return g_strdup ("");
+  return g_strdup (_("definition changed"));
 }
 
-static void
-compare_triggers (GPtrArray      *changes,
-                  MigratorSchema *from,
-                  MigratorSchema *to)
+static const ObjectKind view_kind = {
+  .object = MIGRATOR_SCHEMA_OBJECT_VIEW,
+  .items = (ObjectItemsFunc) migrator_schema_get_views,
+  .get_name = (ObjectNameFunc) migrator_schema_view_get_name,
+  .lookup = (ObjectLookupFunc) migrator_schema_lookup_view,
+  .differences = (ObjectCompareFunc) view_differences,
+};
+
+static char *
+trigger_differences (MigratorSchemaTrigger *a,
+                     MigratorSchemaTrigger *b)
 {
-  GListModel *triggers_a = migrator_schema_get_triggers (from);
-  GListModel *triggers_b = migrator_schema_get_triggers (to);
-
-  for (guint i = 0; i < N_ITEMS (triggers_a); i++)
-    {
-      g_autoptr(MigratorSchemaTrigger) a = ITEM (triggers_a, i);
-      const char *name = migrator_schema_trigger_get_name (a);
-      MigratorSchemaTrigger *b = migrator_schema_lookup_trigger (to, name);
-
-      if (b == NULL)
-        add_change (changes, MIGRATOR_CHANGE_REMOVED, MIGRATOR_SCHEMA_OBJECT_TRIGGER,
-                    migrator_schema_trigger_get_table_name (a), name, NULL);
-      else if (g_ascii_strcasecmp (migrator_schema_trigger_get_table_name (a),
-                                   migrator_schema_trigger_get_table_name (b)) != 0 ||
-               !sql_equal (migrator_schema_trigger_get_sql (a), migrator_schema_trigger_get_sql (b)))
-        add_change (changes, MIGRATOR_CHANGE_CHANGED, MIGRATOR_SCHEMA_OBJECT_TRIGGER,
-                    migrator_schema_trigger_get_table_name (b), name, _("definition changed"));
-    }
-  for (guint i = 0; i < N_ITEMS (triggers_b); i++)
-    {
-      g_autoptr(MigratorSchemaTrigger) b = ITEM (triggers_b, i);
-      const char *name = migrator_schema_trigger_get_name (b);
-
-      if (migrator_schema_lookup_trigger (from, name) == NULL)
-        add_change (changes, MIGRATOR_CHANGE_ADDED, MIGRATOR_SCHEMA_OBJECT_TRIGGER,
-                    migrator_schema_trigger_get_table_name (b), name, NULL);
-    }
+  if (g_ascii_strcasecmp (migrator_schema_trigger_get_table_name (a),
+                          migrator_schema_trigger_get_table_name (b)) == 0 &&
+      sql_equal (migrator_schema_trigger_get_sql (a), migrator_schema_trigger_get_sql (b)))
+    return g_strdup ("");
+  return g_strdup (_("definition changed"));
 }
+
+static const ObjectKind trigger_kind = {
+  .object = MIGRATOR_SCHEMA_OBJECT_TRIGGER,
+  .items = (ObjectItemsFunc) migrator_schema_get_triggers,
+  .get_name = (ObjectNameFunc) migrator_schema_trigger_get_name,
+  .lookup = (ObjectLookupFunc) migrator_schema_lookup_trigger,
+  /* A trigger's table may change with it. */
+  .table = (ObjectNameFunc) migrator_schema_trigger_get_table_name,
+  .differences = (ObjectCompareFunc) trigger_differences,
+};
 
 GPtrArray *
 migrator_schema_diff (MigratorSchema *from,
@@ -833,9 +845,9 @@ migrator_schema_diff (MigratorSchema *from,
   g_return_val_if_fail (MIGRATOR_IS_SCHEMA (from), changes);
   g_return_val_if_fail (MIGRATOR_IS_SCHEMA (to), changes);
 
-  compare_tables (changes, from, to);
-  compare_views (changes, from, to);
-  compare_triggers (changes, from, to);
+  compare_objects (changes, &table_kind, NULL, from, to);
+  compare_objects (changes, &view_kind, NULL, from, to);
+  compare_objects (changes, &trigger_kind, NULL, from, to);
   return changes;
 }
 
