@@ -14,7 +14,6 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,7 +26,6 @@
  * twice as slow (tests/bench W3: 256 KiB to 1 MiB is best, 2 MiB or more
  * is not). */
 #define COPY_CHUNK_BYTES    (256 * 1024)
-#define READ_BACK_WINDOW    (64 * 1024 * 1024)  /* a multiple of the chunk and of the page size */
 /* Backup API steps of this many bytes (at least 1024 pages): few enough
  * steps to cost nothing, enough to report progress and see a cancel. */
 #define STEP_BYTES          (8 * 1024 * 1024)
@@ -729,66 +727,78 @@ hash_finish (const Hash *hash)
   return h;
 }
 
-/* Reads @path back and compares it with what was written. */
-static gboolean
-copy_matches (int          fd,
-              const char  *path,
-              goffset      size,
-              guint64      expected,
-              GError     **error)
+/* Reading the copy back: its bytes are read from the page cache in the
+ * pieces they were written in, hashed, and must hash as the bytes copied
+ * did. Every piece but the last is a multiple of 32 bytes (see
+ * hash_bytes()). */
+typedef struct
 {
-  g_autofree guint8 *buf = NULL;
-  goffset offset = 0;
-  Hash h;
+  int         fd;
+  const char *path;
+  guint8     *buf;
+  goffset     offset;
+  Hash        hash;
+} ReadBack;
 
-  hash_init (&h);
+static void
+read_back_init (ReadBack   *rb,
+                int         fd,
+                const char *path)
+{
+  rb->fd = fd;
+  rb->path = path;
+  rb->buf = g_malloc (COPY_CHUNK_BYTES);
+  rb->offset = 0;
+  hash_init (&rb->hash);
+}
 
-  /* Mapped, the file is read straight from the page cache: half the cost
-   * of copying it out again with pread(). One window at a time, so that
-   * the mapping never counts more than a window in the process's memory.
-   * Hashed in the same chunks as when it was written, so the hashes agree. */
-  while (offset < size)
+static void
+read_back_clear (ReadBack *rb)
+{
+  g_clear_pointer (&rb->buf, g_free);
+}
+
+/* Reads and hashes the copy up to @end. */
+static gboolean
+read_back_until (ReadBack  *rb,
+                 goffset    end,
+                 GError   **error)
+{
+  while (rb->offset < end)
     {
-      gsize window = (gsize) MIN ((goffset) READ_BACK_WINDOW, size - offset);
-      void *map = mmap (NULL, window, PROT_READ, MAP_SHARED, fd, offset);
-
-      if (map == MAP_FAILED)
-        break;
-      madvise (map, window, MADV_SEQUENTIAL);
-      for (gsize i = 0; i < window; i += COPY_CHUNK_BYTES)
-        hash_bytes (&h, (const guint8 *) map + i, MIN ((gsize) COPY_CHUNK_BYTES, window - i));
-      munmap (map, window);
-      offset += window;
-    }
-  if (offset < size)
-    buf = g_malloc (COPY_CHUNK_BYTES);
-
-  while (offset < size)
-    {
-      gsize want = (gsize) MIN ((goffset) COPY_CHUNK_BYTES, size - offset);
+      gsize want = (gsize) MIN ((goffset) COPY_CHUNK_BYTES, end - rb->offset);
       gsize got = 0;
 
       while (got < want)
         {
-          ssize_t n = pread (fd, buf + got, want - got, offset + got);
+          ssize_t n = pread (rb->fd, rb->buf + got, want - got, rb->offset + got);
 
           if (n < 0 && errno == EINTR)
             continue;
           if (n <= 0)
             {
-              set_errno_error (error, n < 0 ? errno : EIO, _("Could not read back “%s”"), path);
+              set_errno_error (error, n < 0 ? errno : EIO, _("Could not read back “%s”"), rb->path);
               return FALSE;
             }
           got += n;
         }
-      hash_bytes (&h, buf, want);
-      offset += want;
+      hash_bytes (&rb->hash, rb->buf, want);
+      rb->offset += want;
     }
 
-  if (hash_finish (&h) != expected)
+  return TRUE;
+}
+
+static gboolean
+read_back_matches (ReadBack  *rb,
+                   goffset    size,
+                   guint64    expected,
+                   GError   **error)
+{
+  if (rb->offset != size || hash_finish (&rb->hash) != expected)
     {
       g_set_error (error, MIGRATOR_ERROR, MIGRATOR_ERROR_FAILED,
-                   _("Backup “%s” is damaged: the copy on disk differs from the database"), path);
+                   _("Backup “%s” is damaged: the copy on disk differs from the database"), rb->path);
       return FALSE;
     }
   return TRUE;
@@ -797,16 +807,19 @@ copy_matches (int          fd,
 /* Rollback journal fast path: while our SHARED lock stops writers, the file
  * is the database. It is read through SQLite's own file handle: opening and
  * closing a second descriptor would drop every POSIX lock this process holds
- * on the file, including other connections'. */
+ * on the file, including other connections'. @written learns how far the
+ * copy has got after every write. */
 static gboolean
-copy_file_bytes (sqlite3     *src,
-                 const char  *db_path,
-                 int          out_fd,
-                 const char  *dest_path,
-                 goffset     *copied_size,
-                 guint64     *copied_hash,
-                 Job         *job,
-                 GError     **error)
+copy_file_bytes (sqlite3      *src,
+                 const char   *db_path,
+                 int           out_fd,
+                 const char   *dest_path,
+                 void        (*written) (goffset, gpointer),
+                 gpointer      written_data,
+                 goffset      *copied_size,
+                 guint64      *copied_hash,
+                 Job          *job,
+                 GError      **error)
 {
   g_autofree guint8 *buf = NULL;
   sqlite3_file *file = NULL;
@@ -853,6 +866,7 @@ copy_file_bytes (sqlite3     *src,
       sync_file_range (out_fd, offset, n, SYNC_FILE_RANGE_WRITE);
 #endif
       offset += n;
+      written (offset, written_data);
       report (job, COPY_SHARE * offset / size);
     }
 
@@ -1023,7 +1037,10 @@ sync_and_verify (int            fd,
   return TRUE;
 }
 
-/* quick_check of the source on a second connection, in a thread. */
+/* quick_check of the source on a second connection, in a thread, which
+ * then reads the copy back as far as it has been written, and on until the
+ * copy is done: quick_check ends about when the copy does, and the read-back
+ * (a tenth of the copy's time) then costs almost nothing more. */
 typedef struct
 {
   sqlite3      *db;
@@ -1032,15 +1049,56 @@ typedef struct
   GThread      *thread;
   GError       *error;
   gboolean      ok;
+
+  ReadBack      read_back;    /* the thread's, until joined */
+  GMutex        mutex;
+  GCond         cond;
+  goffset       written;      /* under mutex: how far the copy has got */
+  gboolean      copy_ended;   /* under mutex: no more will be written */
+  gboolean      abandoned;    /* under mutex: the copy failed, stop */
 } SourceCheck;
+
+/* Waits for more of the copy; FALSE once it has ended and all is read. */
+static gboolean
+source_check_wait (SourceCheck *check,
+                   goffset     *end)
+{
+  gboolean more;
+
+  g_mutex_lock (&check->mutex);
+  while (!check->copy_ended && check->written - check->read_back.offset < COPY_CHUNK_BYTES)
+    g_cond_wait (&check->cond, &check->mutex);
+  *end = check->written;
+  more = !check->abandoned && (*end > check->read_back.offset || !check->copy_ended);
+  g_mutex_unlock (&check->mutex);
+
+  return more;
+}
 
 static gpointer
 source_check_run (gpointer data)
 {
   SourceCheck *check = data;
+  goffset end;
 
   check->ok = run_quick_check (check->db, check->context, check->cancellable, &check->error);
+
+  while (check->ok && source_check_wait (check, &end))
+    check->ok = read_back_until (&check->read_back, end, &check->error);
+
   return NULL;
+}
+
+static void
+source_check_written (goffset  written,
+                      gpointer data)
+{
+  SourceCheck *check = data;
+
+  g_mutex_lock (&check->mutex);
+  check->written = written;
+  g_cond_signal (&check->cond);
+  g_mutex_unlock (&check->mutex);
 }
 
 static void
@@ -1051,6 +1109,9 @@ source_check_free (SourceCheck *check)
       sqlite3_exec (check->db, "ROLLBACK", NULL, NULL, NULL);
       sqlite3_close (check->db);
     }
+  read_back_clear (&check->read_back);
+  g_mutex_clear (&check->mutex);
+  g_cond_clear (&check->cond);
   g_free (check->context);
   g_clear_error (&check->error);
   g_free (check);
@@ -1060,11 +1121,16 @@ source_check_free (SourceCheck *check)
  * that both read transactions see the same file. */
 static SourceCheck *
 source_check_start (const char    *db_path,
+                    int            fd,
+                    const char    *dest_path,
                     GCancellable  *cancellable,
                     GError       **error)
 {
   SourceCheck *check = g_new0 (SourceCheck, 1);
 
+  g_mutex_init (&check->mutex);
+  g_cond_init (&check->cond);
+  read_back_init (&check->read_back, fd, dest_path);
   check->context = g_strdup_printf (_("Database “%s” is damaged"), db_path);
   check->cancellable = cancellable;
   check->db = open_database (db_path, SQLITE_OPEN_READONLY, error);
@@ -1075,26 +1141,36 @@ source_check_start (const char    *db_path,
     }
 
   check->thread = g_thread_try_new ("migrator-check", source_check_run, check, NULL);
-  if (check->thread == NULL)
-    source_check_run (check);
 
   return check;
 }
 
-/* Joins the check (interrupting it first when @abandon) and frees it. */
+/* Ends the check once the copy has ended (interrupting it first when
+ * @abandon) and frees it. The copy must hash to @expected. Without a
+ * thread, quick_check and the read-back run now. */
 static gboolean
 source_check_finish (SourceCheck  *check,
                      gboolean      abandon,
+                     goffset       size,
+                     guint64       expected,
                      GError      **error)
 {
   gboolean ok;
+
+  g_mutex_lock (&check->mutex);
+  check->copy_ended = TRUE;
+  check->abandoned = abandon;
+  g_cond_signal (&check->cond);
+  g_mutex_unlock (&check->mutex);
 
   if (abandon)
     sqlite3_interrupt (check->db);
   if (check->thread != NULL)
     g_thread_join (check->thread);
+  else if (!abandon)
+    source_check_run (check);
 
-  ok = check->ok;
+  ok = check->ok && !abandon && read_back_matches (&check->read_back, size, expected, &check->error);
   if (!ok && !abandon)
     g_propagate_error (error, g_steal_pointer (&check->error));
   source_check_free (check);
@@ -1152,9 +1228,10 @@ finish_file (int           fd,
  * read transaction under that same lock and runs quick_check on exactly the
  * bytes being copied, in parallel with the copy and the fsync: quick_check
  * costs about as much as both together, and run after them it would make a
- * backup twice as slow as `cp` + `sync`. The copy is then read back and
- * must hash to exactly the bytes that were checked, so what is verified is
- * the backup itself. */
+ * backup twice as slow as `cp` + `sync`. The copy is read back behind the
+ * copy (by the same thread, once quick_check is done) and must hash to
+ * exactly the bytes that were checked, so what is verified is the backup
+ * itself. */
 static gboolean
 backup_rollback_journal (sqlite3           *src,
                          const char        *db_path,
@@ -1170,11 +1247,12 @@ backup_rollback_journal (sqlite3           *src,
   guint64 hash = 0;
   gboolean ok;
 
-  check = source_check_start (db_path, job->cancellable, error);
+  check = source_check_start (db_path, fd, partial, job->cancellable, error);
   if (check == NULL)
     return FALSE;
 
-  ok = copy_file_bytes (src, db_path, fd, partial, &size, &hash, job, &local_error);
+  ok = copy_file_bytes (src, db_path, fd, partial, source_check_written, check,
+                        &size, &hash, job, &local_error);
 
   /* the copy is complete: let writers go on (once the check is done) */
   sqlite3_exec (src, "ROLLBACK", NULL, NULL, NULL);
@@ -1182,14 +1260,13 @@ backup_rollback_journal (sqlite3           *src,
   ok = ok && finish_file (fd, partial, st->st_mode, &local_error)
        && fsync_fd (fd, partial, &local_error);
 
-  if (!source_check_finish (check, !ok, ok ? &local_error : NULL))
+  /* quick_check passed on the bytes read under the lock; the copy is
+   * verified by holding exactly those bytes. */
+  if (!source_check_finish (check, !ok, size, hash, ok ? &local_error : NULL))
     ok = FALSE;
   if (ok && g_cancellable_set_error_if_cancelled (job->cancellable, &local_error))
     ok = FALSE;
-  /* quick_check passed on the bytes read under the lock; the copy is
-   * verified by holding exactly those bytes. */
-  ok = ok && copy_matches (fd, partial, size, hash, &local_error)
-       && check_copy_opens (partial, size, &local_error);
+  ok = ok && check_copy_opens (partial, size, &local_error);
 
   if (!ok)
     {

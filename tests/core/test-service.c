@@ -173,6 +173,61 @@ test_signals (Fixture       *f,
   g_assert_cmpstr (logs->pdata[2], ==, "Running upgrade bbbb00000002 -> cccc00000003, Fill withdrawable");
 }
 
+/* A worker that logs faster than the main loop runs: its state reaches the
+ * main context in batches (at most one delivery per frame), yet every line
+ * arrives, in order, and before the result. */
+#define N_MANY 300
+
+static void
+test_many_lines (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GtSignalLogger) logger = gt_signal_logger_new ();
+  g_autoptr(GAsyncResult) async_result = NULL;
+  g_autoptr(MigratorRunResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_logs = 0;
+
+  fixture_close (f);
+  for (guint i = 1; i <= N_MANY; i++)
+    {
+      g_autofree char *parent = i == 1 ? g_strdup ("none") : g_strdup_printf ("%012x", i - 1);
+
+      g_ptr_array_add (files, g_strdup_printf ("%012x_t.sql", i));
+      g_ptr_array_add (files, g_strdup_printf ("-- revision: %012x\n-- down_revision: %s\n-- message: table %u\n\n"
+                                               "-- migrate:upgrade\nCREATE TABLE t%u (id INTEGER PRIMARY KEY);\n\n"
+                                               "-- migrate:downgrade\nDROP TABLE t%u;\n",
+                                               i, parent, i, i, i));
+    }
+  g_ptr_array_add (files, NULL);
+  fixture_open (f, "{\"database\": \"sqlite:///app.db\"}", (const char *const *) files->pdata);
+
+  gt_signal_logger_connect (logger, f->service, "log");
+  migrator_service_upgrade_async (f->service, "heads", MIGRATOR_SERVICE_FLAGS_NONE, NULL,
+                                  async_result_cb, &async_result);
+  result = migrator_service_upgrade_finish (f->service, wait_for (&async_result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->applied->len, ==, N_MANY);
+
+  while (gt_signal_logger_get_n_emissions (logger) > 0)
+    {
+      g_autoptr(GtSignalLoggerEmission) emission = NULL;
+      g_autofree char *message = NULL;
+      g_autofree char *expected = NULL;
+      MigratorLogLevel level;
+
+      g_assert_true (gt_signal_logger_pop_emission (logger, NULL, NULL, NULL, &emission));
+      gt_signal_logger_emission_get_params (emission, &level, &message);
+      if (!g_str_has_prefix (message, "Running upgrade "))
+        continue;
+      n_logs++;
+      expected = g_strdup_printf ("%012x, table %u", n_logs, n_logs);
+      g_assert_true (g_str_has_suffix (message, expected));
+    }
+  g_assert_cmpuint (n_logs, ==, N_MANY);
+}
+
 static void
 test_backups_and_retention (Fixture       *f,
                             gconstpointer  data)
@@ -503,6 +558,7 @@ main (int    argc,
   g_test_add ("/service/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
   ADD ("signals", test_signals);
+  ADD ("many-lines", test_many_lines);
   ADD ("backups-retention", test_backups_and_retention);
   ADD ("restore", test_restore);
   ADD ("status", test_status);

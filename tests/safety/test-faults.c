@@ -874,6 +874,28 @@ test_backup (BackupFixture *f,
     }
 }
 
+/* A database of several copy chunks: the copy is read back behind the
+ * write, chunk by chunk, and a byte flipped in any chunk fails the backup. */
+static void
+test_backup_read_back (BackupFixture *f,
+                       gconstpointer  data)
+{
+  const FaultKind *flip = &fault_kinds[G_N_ELEMENTS (fault_kinds) - 1];
+  int counts[N_OPS] = { 0, };
+
+  g_assert_true (flip->corrupt);
+  engine_test_exec (f->db_path,
+                    "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 1500)"
+                    " INSERT INTO account (name, balance, blob) SELECT printf('more %04d', x), x, randomblob(1000) FROM n;");
+  g_free (f->source_dump);
+  f->source_dump = full_dump (f->db_path);
+
+  g_assert_true (backup_once (f, NULL, 0, counts));
+  g_assert_cmpint (counts[OP_POSIX_WRITE], >=, 5);
+  for (int n = 1; n <= counts[OP_POSIX_WRITE]; n++)
+    g_assert_false (backup_once (f, flip, n, NULL));
+}
+
 /* The restore: the live database is overwritten from a backup through
  * the backup API. Whatever fails, the database ends as it was or as the
  * backup, never between; the backup itself is never changed. */
@@ -1110,6 +1132,8 @@ main (int   argc,
               upgrade_fixture_setup, test_upgrade_all, upgrade_fixture_teardown);
   g_test_add ("/faults/backup/rollback-journal", BackupFixture, "delete",
               backup_fixture_setup, test_backup, backup_fixture_teardown);
+  g_test_add ("/faults/backup/read-back", BackupFixture, "delete",
+              backup_fixture_setup, test_backup_read_back, backup_fixture_teardown);
   g_test_add ("/faults/backup/wal", BackupFixture, "wal",
               backup_fixture_setup, test_backup, backup_fixture_teardown);
   g_test_add ("/faults/restore/rollback-journal", BackupFixture, "delete",
