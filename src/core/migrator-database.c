@@ -44,6 +44,7 @@ migrator_history_entry_free (MigratorHistoryEntry *self)
   g_free (self->tool_version);
   g_free (self->outcome);
   g_free (self->message);
+  g_free (self->run_id);
   g_free (self);
 }
 
@@ -443,31 +444,71 @@ migrator_database_write_versions (MigratorDatabase  *self,
   return TRUE;
 }
 
+/* Whether the history table exists, and has the run_id column. */
+static gboolean
+history_table_shape (MigratorDatabase  *self,
+                     gboolean          *exists,
+                     gboolean          *has_run_id,
+                     GError           **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = cached_statement (self,
+                           "SELECT (SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1), "
+                           "(SELECT count(*) FROM pragma_table_info(?1) WHERE name = 'run_id')",
+                           &rc);
+  if (stmt == NULL)
+    return migrator_database_set_error (self, rc, error, self->history_table);
+
+  sqlite3_bind_text (stmt, 1, self->history_table, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return migrator_database_set_error (self, rc, error, self->history_table);
+    }
+  *exists = sqlite3_column_int (stmt, 0) > 0;
+  *has_run_id = sqlite3_column_int (stmt, 1) > 0;
+  sqlite3_reset (stmt);
+
+  return TRUE;
+}
+
 gboolean
 migrator_database_ensure_history_table (MigratorDatabase  *self,
                                         GError           **error)
 {
   g_autofree char *name = NULL;
   g_autofree char *sql = NULL;
+  gboolean exists = FALSE;
+  gboolean has_run_id = FALSE;
 
-  if (migrator_database_table_exists (self, self->history_table))
+  if (!history_table_shape (self, &exists, &has_run_id, error))
+    return FALSE;
+  if (has_run_id)
     return TRUE;
 
   name = migrator_sql_quote_identifier (self->history_table);
-  sql = g_strdup_printf ("CREATE TABLE %s (\n"
-                         "  id INTEGER PRIMARY KEY,\n"
-                         "  revision TEXT,\n"
-                         "  direction TEXT NOT NULL CHECK (direction IN "
-                         "('upgrade', 'downgrade', 'stamp', 'restore', 'backup')),\n"
-                         "  checksum TEXT,\n"
-                         "  started_at TEXT NOT NULL,\n"
-                         "  finished_at TEXT,\n"
-                         "  duration_ms INTEGER,\n"
-                         "  backup TEXT,\n"
-                         "  tool_version TEXT,\n"
-                         "  outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'failed', 'cancelled')),\n"
-                         "  message TEXT\n"
-                         ")", name);
+  /* Tables written before run_id existed get it (NULL in the old rows). */
+  if (exists)
+    sql = g_strdup_printf ("ALTER TABLE %s ADD COLUMN run_id TEXT", name);
+  else
+    sql = g_strdup_printf ("CREATE TABLE %s (\n"
+                           "  id INTEGER PRIMARY KEY,\n"
+                           "  revision TEXT,\n"
+                           "  direction TEXT NOT NULL CHECK (direction IN "
+                           "('upgrade', 'downgrade', 'stamp', 'restore', 'backup')),\n"
+                           "  checksum TEXT,\n"
+                           "  started_at TEXT NOT NULL,\n"
+                           "  finished_at TEXT,\n"
+                           "  duration_ms INTEGER,\n"
+                           "  backup TEXT,\n"
+                           "  tool_version TEXT,\n"
+                           "  outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'failed', 'cancelled')),\n"
+                           "  message TEXT,\n"
+                           "  run_id TEXT\n"
+                           ")", name);
 
   return migrator_database_exec (self, sql, error);
 }
@@ -498,8 +539,8 @@ migrator_database_insert_history (MigratorDatabase            *self,
 
   name = migrator_sql_quote_identifier (self->history_table);
   sql = g_strdup_printf ("INSERT INTO %s (revision, direction, checksum, started_at, "
-                         "finished_at, duration_ms, backup, tool_version, outcome, message) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", name);
+                         "finished_at, duration_ms, backup, tool_version, outcome, message, run_id) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", name);
   stmt = cached_statement (self, sql, &rc);
   if (stmt == NULL)
     {
@@ -517,6 +558,7 @@ migrator_database_insert_history (MigratorDatabase            *self,
   bind_text_or_null (stmt, 8, entry->tool_version ? entry->tool_version : PACKAGE_VERSION);
   bind_text_or_null (stmt, 9, entry->outcome);
   bind_text_or_null (stmt, 10, entry->message);
+  bind_text_or_null (stmt, 11, entry->run_id);
 
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
@@ -563,16 +605,20 @@ migrator_database_list_history (MigratorDatabase  *self,
   g_autofree char *name = NULL;
   g_autofree char *sql = NULL;
   sqlite3_stmt *stmt = NULL;
+  gboolean exists = FALSE;
+  gboolean has_run_id = FALSE;
   int rc;
 
   entries = g_ptr_array_new_with_free_func ((GDestroyNotify) migrator_history_entry_free);
-  if (!migrator_database_table_exists (self, self->history_table))
+  if (!history_table_shape (self, &exists, &has_run_id, error))
+    return NULL;
+  if (!exists)
     return g_steal_pointer (&entries);
 
   name = migrator_sql_quote_identifier (self->history_table);
   sql = g_strdup_printf ("SELECT id, revision, direction, checksum, started_at, finished_at, "
-                         "duration_ms, backup, tool_version, outcome, message "
-                         "FROM %s ORDER BY id", name);
+                         "duration_ms, backup, tool_version, outcome, message, %s "
+                         "FROM %s ORDER BY id", has_run_id ? "run_id" : "NULL", name);
   rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
@@ -595,6 +641,7 @@ migrator_database_list_history (MigratorDatabase  *self,
       entry->tool_version = column_strdup (stmt, 8);
       entry->outcome = column_strdup (stmt, 9);
       entry->message = column_strdup (stmt, 10);
+      entry->run_id = column_strdup (stmt, 11);
       g_ptr_array_add (entries, entry);
     }
   sqlite3_finalize (stmt);

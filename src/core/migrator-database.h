@@ -27,6 +27,8 @@ typedef struct
   char   *tool_version;
   char   *outcome;      /* "ok", "failed", "cancelled" */
   char   *message;
+  char   *run_id;       /* the same in every row of one command's run; NULL
+                         * in rows older than the column */
 } MigratorHistoryEntry;
 
 MigratorHistoryEntry *migrator_history_entry_new  (void);

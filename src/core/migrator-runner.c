@@ -23,6 +23,7 @@ typedef struct
   sqlite3                  *scratch;   /* generating SQL: the schema replayed in memory */
   const MigratorRunOptions *options;
   char                     *backup;
+  char                     *run_id;        /* of every history row this run writes */
   gint64                    rows_written;  /* by revision statements */
   const char               *txn_first;     /* revisions run in the open transaction, */
   const char               *txn_last;      /* named by a failed foreign key check */
@@ -383,6 +384,7 @@ history_entry_for (RunContext        *ctx,
   entry->tool_version = g_strdup (PACKAGE_VERSION);
   entry->outcome = g_strdup (outcome);
   entry->message = g_strdup (message);
+  entry->run_id = g_strdup (ctx->run_id);
   return entry;
 }
 
@@ -950,6 +952,7 @@ migrator_runner_run (MigratorDatabase          *db,
   if (run_cancellable (&ctx) != NULL)
     sqlite3_progress_handler (handle, PROGRESS_HANDLER_STEPS, progress_handler_cb, run_cancellable (&ctx));
 
+  ctx.run_id = g_uuid_string_random ();
   result = run_locked (&ctx, graph, target, direction, error);
 
   migrator_database_rollback (db);
@@ -957,6 +960,7 @@ migrator_runner_run (MigratorDatabase          *db,
   if (fk_was_on)
     migrator_database_exec (db, "PRAGMA foreign_keys = ON", NULL);
   g_free (ctx.backup);
+  g_free (ctx.run_id);
 
   return result;
 }
@@ -1063,6 +1067,7 @@ migrator_runner_stamp (MigratorDatabase          *db,
 
   run_log (&ctx, MIGRATOR_LOG_LEVEL_INFO, _("Stamping the database as %s"),
            rows[0] != NULL ? target : "base");
+  ctx.run_id = g_uuid_string_random ();
   entry = history_entry_for (&ctx, revision, "stamp", &clock, "ok", NULL);
   if (revision == NULL)
     {
@@ -1077,6 +1082,7 @@ migrator_runner_stamp (MigratorDatabase          *db,
   migrator_database_rollback (db);
   g_free (clock.started_at);
   g_free (ctx.backup);
+  g_free (ctx.run_id);
 
   if (!ok)
     return NULL;

@@ -779,6 +779,7 @@ simple_history_entry (const char *revision,
   entry->tool_version = g_strdup (PACKAGE_VERSION);
   entry->outcome = g_strdup ("ok");
   entry->message = g_strdup (message);
+  entry->run_id = g_uuid_string_random ();
   return entry;
 }
 

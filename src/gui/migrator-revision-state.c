@@ -581,13 +581,13 @@ is_upgrade_ok (const MigratorHistoryEntry *entry)
   return g_strcmp0 (entry->direction, "upgrade") == 0 && g_strcmp0 (entry->outcome, "ok") == 0;
 }
 
-/* Two history rows belong to the same run when they name the same backup
- * (each run that backs up makes its own file). Without a backup the table
- * has no run id, so rows belong together when the later one started within
+/* Two history rows belong to the same run when they carry the same run id.
+ * Rows written before the run_id column existed have none: then they belong
+ * together when they name the same backup (each run that backs up makes its
+ * own file) or, without a backup, when the later one started within
  * RUN_GAP_MS of the end of the earlier one: the runner starts the next step
  * right after recording the previous one, while two runs are separated by
- * a click or a new process. Two scripted runs back to back could still be
- * taken for one; the window's own last run result is used first. */
+ * a click or a new process. */
 #define RUN_GAP_MS 500
 
 static gint64
@@ -609,6 +609,8 @@ same_run (const MigratorHistoryEntry *earlier,
 {
   gint64 end, start;
 
+  if (earlier->run_id != NULL && later->run_id != NULL)
+    return g_str_equal (earlier->run_id, later->run_id);
   if (earlier->backup != NULL || later->backup != NULL)
     return g_strcmp0 (earlier->backup, later->backup) == 0;
 

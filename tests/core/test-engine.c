@@ -164,6 +164,35 @@ test_upgrade_downgrade (Fixture       *f,
   g_assert_cmpuint (result->applied->len, ==, 0);
 }
 
+/* Every history row of one run carries the run's id; a history table
+ * written before the column existed gets it, its old rows without an id. */
+static void
+test_run_ids (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *runs = NULL;
+  g_autofree char *old_row = NULL;
+
+  engine_test_exec (f->db_path,
+                    "CREATE TABLE migrator_history (id INTEGER PRIMARY KEY, revision TEXT, "
+                    "direction TEXT NOT NULL, checksum TEXT, started_at TEXT NOT NULL, finished_at TEXT, "
+                    "duration_ms INTEGER, backup TEXT, tool_version TEXT, outcome TEXT NOT NULL, message TEXT);"
+                    "INSERT INTO migrator_history (revision, direction, started_at, outcome) "
+                    "VALUES ('base', 'stamp', '2025-01-01T00:00:00.000Z', 'ok');");
+
+  assert_run_ok (f, "heads", MIGRATOR_DIRECTION_UPGRADE);
+  assert_run_ok (f, "-1", MIGRATOR_DIRECTION_DOWNGRADE);
+
+  old_row = engine_test_query_string (f->db_path, "SELECT quote(run_id) FROM migrator_history WHERE id = 1");
+  g_assert_cmpstr (old_row, ==, "NULL");
+  /* upgrade: three rows of one run; downgrade: one row of another */
+  runs = engine_test_query_string (f->db_path,
+                                   "SELECT direction || ':' || count(*) || ':' || length(run_id) "
+                                   "FROM migrator_history WHERE run_id IS NOT NULL "
+                                   "GROUP BY run_id ORDER BY min(id)");
+  g_assert_cmpstr (runs, ==, "upgrade:3:36|downgrade:1:36");
+}
+
 static void
 test_fail_middle (Fixture       *f,
                   gconstpointer  data)
@@ -651,6 +680,7 @@ main (int    argc,
 
   g_test_add_func ("/engine/version-statements", test_version_statements);
   ADD ("upgrade-downgrade", test_upgrade_downgrade, NULL);
+  ADD ("run-ids", test_run_ids, NULL);
   ADD ("fail-middle/all", test_fail_middle, GINT_TO_POINTER (MIGRATOR_TRANSACTION_ALL));
   ADD ("fail-middle/per-revision", test_fail_middle, GINT_TO_POINTER (MIGRATOR_TRANSACTION_PER_REVISION));
   ADD ("cancel", test_cancel, NULL);

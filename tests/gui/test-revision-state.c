@@ -393,6 +393,32 @@ test_rollback_runs_without_backup (void)
   g_assert_null (backup);
 }
 
+/* With run ids, two scripted runs a few milliseconds apart are two runs,
+ * and one run's steps belong together however long each took. */
+static void
+test_rollback_run_ids (void)
+{
+  g_autoptr(MigratorGraph) graph = linear_graph_new ();
+  g_autoptr(GPtrArray) history = history_new ();
+  g_auto(GStrv) from = NULL;
+  g_autofree char *backup = NULL;
+  MigratorHistoryEntry *entry;
+
+  entry = history_entry_at ("aaaa", "2025-10-07T08:00:00.000Z", "2025-10-07T08:00:00.020Z");
+  entry->run_id = g_strdup ("run-1");
+  g_ptr_array_add (history, entry);
+  entry = history_entry_at ("bbbb", "2025-10-07T08:00:00.025Z", "2025-10-07T08:00:00.030Z");
+  entry->run_id = g_strdup ("run-2");
+  g_ptr_array_add (history, entry);
+  entry = history_entry_at ("cccc", "2025-10-07T08:00:09.000Z", "2025-10-07T08:00:09.010Z");
+  entry->run_id = g_strdup ("run-2");
+  g_ptr_array_add (history, entry);
+
+  g_assert_true (migrator_rollback_find_last_upgrade (graph, history, &from, &backup));
+  g_assert_cmpstrv (from, ((const char *const[]) { "aaaa", NULL }));
+  g_assert_null (backup);
+}
+
 /* r -> x -> x2, r -> y -> y2, (x, y) -> m */
 static MigratorGraph *
 two_heads_graph_new (void)
@@ -504,6 +530,7 @@ main (int   argc,
   g_test_add_func ("/migrator/revision-state/downgrade-losses", test_downgrade_losses);
   g_test_add_func ("/migrator/revision-state/rollback-last-upgrade", test_rollback_last_upgrade);
   g_test_add_func ("/migrator/revision-state/rollback-runs-without-backup", test_rollback_runs_without_backup);
+  g_test_add_func ("/migrator/revision-state/rollback-run-ids", test_rollback_run_ids);
   g_test_add_func ("/migrator/revision-state/rollback-several-heads", test_rollback_several_heads);
   g_test_add_func ("/migrator/revision-state/items-from-history", test_items_from_history);
 
