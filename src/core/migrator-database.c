@@ -524,29 +524,21 @@ bind_text_or_null (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, index);
 }
 
-gint64
-migrator_database_insert_history (MigratorDatabase            *self,
-                                  const MigratorHistoryEntry  *entry,
-                                  GError                     **error)
+static int
+insert_history_row (MigratorDatabase            *self,
+                    const MigratorHistoryEntry  *entry)
 {
-  g_autofree char *name = NULL;
+  g_autofree char *name = migrator_sql_quote_identifier (self->history_table);
   g_autofree char *sql = NULL;
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *stmt;
   int rc;
 
-  if (!migrator_database_ensure_history_table (self, error))
-    return -1;
-
-  name = migrator_sql_quote_identifier (self->history_table);
   sql = g_strdup_printf ("INSERT INTO %s (revision, direction, checksum, started_at, "
                          "finished_at, duration_ms, backup, tool_version, outcome, message, run_id) "
                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", name);
   stmt = cached_statement (self, sql, &rc);
   if (stmt == NULL)
-    {
-      migrator_database_set_error (self, rc, error, self->history_table);
-      return -1;
-    }
+    return rc;
 
   bind_text_or_null (stmt, 1, entry->revision);
   bind_text_or_null (stmt, 2, entry->direction);
@@ -562,6 +554,39 @@ migrator_database_insert_history (MigratorDatabase            *self,
 
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
+  return rc;
+}
+
+gint64
+migrator_database_insert_history (MigratorDatabase            *self,
+                                  const MigratorHistoryEntry  *entry,
+                                  GError                     **error)
+{
+  int rc = insert_history_row (self, entry);
+
+  /* No table, or one older than run_id: a run makes it right when it
+   * starts, but a failure recorded after the rollback, or a backup or
+   * restore, may come first. Checked only then: the check costs as much as
+   * the insert. */
+  if (rc != SQLITE_DONE && (rc & 0xff) == SQLITE_ERROR)
+    {
+      g_autoptr(GError) insert_error = NULL;
+      gboolean exists = FALSE;
+      gboolean has_run_id = FALSE;
+
+      migrator_database_set_error (self, rc, &insert_error, self->history_table);
+      if (!history_table_shape (self, &exists, &has_run_id, error))
+        return -1;
+      if (has_run_id)
+        {
+          g_propagate_error (error, g_steal_pointer (&insert_error));
+          return -1;
+        }
+      if (!migrator_database_ensure_history_table (self, error))
+        return -1;
+      rc = insert_history_row (self, entry);
+    }
+
   if (rc != SQLITE_DONE)
     {
       migrator_database_set_error (self, rc, error, self->history_table);
