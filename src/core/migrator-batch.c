@@ -3226,13 +3226,15 @@ rebuild_swap (Rebuild *r,
 
       if (!query_int64 (r->db, count, &new_count, error))
         return FALSE;
-      /* An ON CONFLICT IGNORE or REPLACE clause the ops add can drop rows
-       * instead of failing the copy: say which when it can be said. */
-      if (new_count != old_count && !check_violations (r, FALSE, error))
-        return FALSE;
       if (new_count != old_count)
-        return rebuild_error (error, _("Rebuild of %s: the table had %lld rows but has %lld after the copy (nothing was changed)"),
-                              r->quoted, (long long) old_count, (long long) new_count);
+        {
+          /* An ON CONFLICT IGNORE or REPLACE clause can drop rows instead
+           * of failing the copy: say which when it can be said. */
+          if (!check_violations (r, FALSE, error))
+            return FALSE;
+          return rebuild_error (error, _("Rebuild of %s: the table had %lld rows but has %lld after the copy (nothing was changed)"),
+                                r->quoted, (long long) old_count, (long long) new_count);
+        }
     }
   return TRUE;
 }
