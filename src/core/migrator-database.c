@@ -567,21 +567,10 @@ migrator_database_insert_history (MigratorDatabase            *self,
   /* No table, or one older than run_id: a run makes it right when it
    * starts, but a failure recorded after the rollback, or a backup or
    * restore, may come first. Checked only then: the check costs as much as
-   * the insert. */
-  if (rc != SQLITE_DONE && (rc & 0xff) == SQLITE_ERROR)
+   * the insert. Any other error fails the second insert as it did the
+   * first. */
+  if ((rc & 0xff) == SQLITE_ERROR)
     {
-      g_autoptr(GError) insert_error = NULL;
-      gboolean exists = FALSE;
-      gboolean has_run_id = FALSE;
-
-      migrator_database_set_error (self, rc, &insert_error, self->history_table);
-      if (!history_table_shape (self, &exists, &has_run_id, error))
-        return -1;
-      if (has_run_id)
-        {
-          g_propagate_error (error, g_steal_pointer (&insert_error));
-          return -1;
-        }
       if (!migrator_database_ensure_history_table (self, error))
         return -1;
       rc = insert_history_row (self, entry);
